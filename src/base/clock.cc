@@ -1,0 +1,59 @@
+#include "base/clock.h"
+
+#include <chrono>
+#include <cstdio>
+
+#include <sodium.h>
+
+namespace amity {
+
+std::string Clock::NowRfc3339() const { return FormatRfc3339Millis(NowMillis()); }
+
+int64_t SystemClock::NowMillis() const {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+const SystemClock& SystemClock::Get() {
+  static const SystemClock clock;
+  return clock;
+}
+
+std::string FormatRfc3339Millis(int64_t millis) {
+  using namespace std::chrono;
+  const sys_days day = floor<days>(sys_time<milliseconds>(milliseconds(millis)));
+  const year_month_day ymd(day);
+  int64_t rest = millis - duration_cast<milliseconds>(day.time_since_epoch()).count();
+  const int hh = static_cast<int>(rest / 3600000);
+  rest %= 3600000;
+  const int mm = static_cast<int>(rest / 60000);
+  rest %= 60000;
+  const int ss = static_cast<int>(rest / 1000);
+  const int ms = static_cast<int>(rest % 1000);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), hh, mm, ss, ms);
+  return buf;
+}
+
+std::string NewUuid(const Clock& clock) {
+  static const int sodium_ready = sodium_init();
+  (void)sodium_ready;
+  unsigned char b[16];
+  randombytes_buf(b, sizeof b);
+  const uint64_t ms = static_cast<uint64_t>(clock.NowMillis());
+  for (int i = 0; i < 6; ++i) b[i] = static_cast<unsigned char>(ms >> (8 * (5 - i)));
+  b[6] = static_cast<unsigned char>(0x70 | (b[6] & 0x0f));
+  b[8] = static_cast<unsigned char>(0x80 | (b[8] & 0x3f));
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  out.reserve(36);
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
+    out.push_back(hex[b[i] >> 4]);
+    out.push_back(hex[b[i] & 15]);
+  }
+  return out;
+}
+
+}  // namespace amity

@@ -1,0 +1,100 @@
+#include "base/text.h"
+
+#include <unicode/utf8.h>
+
+#include <sodium.h>
+
+namespace amity {
+
+bool IsValidUtf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  int32_t i = 0;
+  const int32_t n = static_cast<int32_t>(s.size());
+  while (i < n) {
+    UChar32 c;
+    U8_NEXT(p, i, n, c);
+    if (c < 0) return false;
+  }
+  return true;
+}
+
+size_t CodePointCount(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+std::string_view Trim(std::string_view s) {
+  const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+namespace {
+bool HasSpaceOrControl(std::string_view s) {
+  for (unsigned char c : s) {
+    if (c <= 0x20 || c == 0x7f) return true;
+  }
+  return false;
+}
+}  // namespace
+
+bool IsEmail(std::string_view s) {
+  if (s.size() > 254 || HasSpaceOrControl(s)) return false;
+  const size_t at = s.find('@');
+  if (at == 0 || at == std::string_view::npos || s.find('@', at + 1) != std::string_view::npos) {
+    return false;
+  }
+  const std::string_view domain = s.substr(at + 1);
+  const size_t dot = domain.rfind('.');
+  return dot != std::string_view::npos && dot > 0 && dot + 2 <= domain.size() &&
+         domain.find("..") == std::string_view::npos && domain.front() != '.';
+}
+
+bool IsHttpUrl(std::string_view s) {
+  if (s.size() > 2048 || HasSpaceOrControl(s)) return false;
+  std::string_view rest;
+  if (s.starts_with("https://")) {
+    rest = s.substr(8);
+  } else if (s.starts_with("http://")) {
+    rest = s.substr(7);
+  } else {
+    return false;
+  }
+  const size_t end = rest.find_first_of("/?#");
+  const std::string_view host = rest.substr(0, end);
+  return !host.empty() && host.find('@') == std::string_view::npos && host.front() != '.' &&
+         host.front() != ':';
+}
+
+std::string AsciiLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+std::string Base64UrlEncode(std::string_view bytes) {
+  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+                  '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                    bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  out.resize(out.find('\0'));
+  return out;
+}
+
+bool Base64UrlDecode(std::string_view text, std::string* out) {
+  out->assign(text.size(), '\0');
+  size_t len = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out->data()), out->size(), text.data(),
+                        text.size(), nullptr, &len, nullptr,
+                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0) {
+    return false;
+  }
+  out->resize(len);
+  return true;
+}
+
+}  // namespace amity

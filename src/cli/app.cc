@@ -1,0 +1,373 @@
+#include "cli/app.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/async.h>
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "base/clock.h"
+#include "domain/registry.h"
+#include "embedded/amity_demo.h"
+#include "http/api.h"
+#include "http/server.h"
+#include "io/csv.h"
+#include "io/iso_codes.h"
+#include "store/sqlite/sqlite_store.h"
+
+#ifndef AMITY_VERSION
+#define AMITY_VERSION "0.0.0"
+#endif
+
+namespace amity::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using domain::Json;
+
+struct Globals {
+  std::string data_dir = "amity-data";
+  std::string db;  // overrides data_dir/amity.db
+};
+
+struct Opened {
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<store::Records> records;
+};
+
+int Report(const Error& e) {
+  std::fprintf(stderr, "amity: %s\n", e.message.c_str());
+  for (size_t i = 1; i < e.fields.size(); ++i) {
+    std::fprintf(stderr, "  %s: %s\n", e.fields[i].field.c_str(), e.fields[i].reason.c_str());
+  }
+  return e.code == ErrorCode::kInvalidArgument || e.code == ErrorCode::kAlreadyExists ||
+                 e.code == ErrorCode::kFailedPrecondition || e.code == ErrorCode::kNotFound
+             ? kExitInput
+             : kExitEnvironment;
+}
+
+// Opens (creating when needed) the data directory's database with reference data loaded.
+Result<Opened> Open(const Globals& g) {
+  std::string url = g.db;
+  if (url.empty()) {
+    std::error_code ec;
+    fs::create_directories(g.data_dir, ec);
+    if (ec) return Fail(ErrorCode::kUnavailable, "cannot create data directory " + g.data_dir + ": " + ec.message());
+    url = (fs::path(g.data_dir) / "amity.db").string();
+  }
+  Opened o;
+  ASSIGN_OR_RETURN(o.store, store::OpenStore(url));
+  o.records = std::make_unique<store::Records>(*o.store, io::SharedReferenceData(), SystemClock::Get());
+  RETURN_IF_ERROR(o.records->LoadReferenceData());
+  return o;
+}
+
+void PrintProblems(const std::vector<store::ImportProblem>& problems, const std::string& file) {
+  for (const store::ImportProblem& p : problems) {
+    std::fprintf(stderr, "%s:%lld: %s%s%s\n", file.c_str(), static_cast<long long>(p.line),
+                 p.field.c_str(), p.field.empty() ? "" : ": ", p.reason.c_str());
+  }
+}
+
+struct ImportOptions {
+  std::string type, file, format;
+  std::vector<std::string> maps, sets, ignores;
+  bool dry_run = false;
+  std::string unknown_country = "reject";
+};
+
+int RunImport(const Globals& g, const ImportOptions& o) {
+  const domain::EntityType* type = domain::Registry::Get().ByNameOrPlural(o.type);
+  if (!type) {
+    std::fprintf(stderr, "amity: unknown type \"%s\"\n", o.type.c_str());
+    return kExitUsage;
+  }
+  std::ifstream in(o.file, std::ios::binary);
+  if (!in) {
+    std::fprintf(stderr, "amity: cannot read %s\n", o.file.c_str());
+    return kExitEnvironment;
+  }
+  std::string format = o.format;
+  if (format.empty()) format = o.file.ends_with(".jsonl") || o.file.ends_with(".json") ? "jsonl" : "csv";
+  io::CsvMapping mapping;
+  for (const std::string& m : o.maps) {
+    const size_t eq = m.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == m.size()) {
+      std::fprintf(stderr, "amity: --map takes COLUMN=FIELD, got \"%s\"\n", m.c_str());
+      return kExitUsage;
+    }
+    mapping.columns[m.substr(0, eq)] = m.substr(eq + 1);
+  }
+  for (const std::string& s : o.sets) {
+    const size_t eq = s.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      std::fprintf(stderr, "amity: --set takes FIELD=VALUE, got \"%s\"\n", s.c_str());
+      return kExitUsage;
+    }
+    Json v = Json::parse(s.substr(eq + 1), nullptr, false);
+    mapping.constants[s.substr(0, eq)] = v.is_discarded() ? Json(s.substr(eq + 1)) : v;
+  }
+  for (const std::string& i : o.ignores) mapping.ignore.insert(i);
+  mapping.unknown_country_to_notes = o.unknown_country == "notes";
+  auto opened = Open(g);
+  if (!opened) return Report(opened.error());
+  auto read = format == "csv" ? io::ReadCsv(in, *type, mapping, opened->records->reference())
+                              : io::ReadJsonLines(in, *type);
+  if (!read) return Report(read.error());
+  const bool tty = isatty(STDERR_FILENO);
+  const int64_t total = static_cast<int64_t>(read->rows.size());
+  auto progress = [&](int64_t done) {
+    if (tty) std::fprintf(stderr, "\r%s %lld/%lld rows", o.dry_run ? "checked" : "imported",
+                          static_cast<long long>(done), static_cast<long long>(total));
+  };
+  // With problems already found while reading, the rest is still checked so every bad row is
+  // listed at once, but nothing is written.
+  const bool dry = o.dry_run || !read->problems.empty();
+  auto report = opened->records->Import(*type, read->rows, dry, store::Actor{"cli"}, progress);
+  if (tty) std::fprintf(stderr, "\n");
+  if (!report) return Report(report.error());
+  std::vector<store::ImportProblem> problems = read->problems;
+  problems.insert(problems.end(), report->problems.begin(), report->problems.end());
+  std::sort(problems.begin(), problems.end(),
+            [](const auto& a, const auto& b) { return a.line < b.line; });
+  if (!problems.empty()) {
+    PrintProblems(problems, o.file);
+    std::fprintf(stderr, "amity: %zu problem(s) in %s; nothing was imported\n", problems.size(), o.file.c_str());
+    return kExitInput;
+  }
+  if (read->notes_added > 0) {
+    std::fprintf(stderr, "amity: %lld row(s) name no ISO 3166 country; their country is kept in notes\n",
+                 static_cast<long long>(read->notes_added));
+  }
+  if (o.dry_run) {
+    std::printf("dry run: %lld %s would be imported; nothing was written\n",
+                static_cast<long long>(total), type->plural.c_str());
+  } else {
+    std::printf("imported %lld %s\n", static_cast<long long>(report->created), type->plural.c_str());
+  }
+  return kExitOk;
+}
+
+int RunExport(const Globals& g, const std::string& type_name, const std::string& format,
+              const std::string& output) {
+  const domain::EntityType* type = domain::Registry::Get().ByNameOrPlural(type_name);
+  if (!type) {
+    std::fprintf(stderr, "amity: unknown type \"%s\"\n", type_name.c_str());
+    return kExitUsage;
+  }
+  auto opened = Open(g);
+  if (!opened) return Report(opened.error());
+  std::ofstream file;
+  if (!output.empty() && output != "-") {
+    file.open(output, std::ios::binary);
+    if (!file) {
+      std::fprintf(stderr, "amity: cannot write %s\n", output.c_str());
+      return kExitEnvironment;
+    }
+  }
+  std::ostream& out = file.is_open() ? file : std::cout;
+  auto n = io::ExportRecords(*opened->records, *type, format, out);
+  if (!n) return Report(n.error());
+  out.flush();
+  if (!out) {
+    std::fprintf(stderr, "amity: writing the export failed\n");
+    return kExitEnvironment;
+  }
+  if (file.is_open()) std::fprintf(stderr, "exported %lld %s\n", static_cast<long long>(*n), type->plural.c_str());
+  return kExitOk;
+}
+
+int RunDemo(const Globals& g) {
+  auto opened = Open(g);
+  if (!opened) return Report(opened.error());
+  const domain::Registry& reg = domain::Registry::Get();
+  auto existing = opened->records->List(*reg.ByName("unit"), [] {
+    domain::Query q;
+    q.limit = 1;
+    return q;
+  }());
+  if (!existing) return Report(existing.error());
+  if (!existing->items.empty()) {
+    std::printf("the database already has units; demo data not loaded\n");
+    return kExitOk;
+  }
+  for (const char* name : {"unit", "organisation"}) {
+    const std::string file = std::string("demo/") + name + "s.jsonl";
+    std::istringstream in{std::string(amity_demo::Get(file))};
+    auto read = io::ReadJsonLines(in, *reg.ByName(name));
+    if (!read) return Report(read.error());
+    auto report = opened->records->Import(*reg.ByName(name), read->rows, false, store::Actor{"demo"});
+    if (!report) return Report(report.error());
+    if (!read->problems.empty() || !report->problems.empty()) {
+      PrintProblems(read->problems, file);
+      PrintProblems(report->problems, file);
+      return kExitInput;
+    }
+    std::printf("loaded %lld demo %ss\n", static_cast<long long>(report->created), name);
+  }
+  return kExitOk;
+}
+
+struct ServeOptions {
+  std::string listen = "127.0.0.1:8080";
+  int workers = 4;
+  int io_threads = 1;
+  std::string access_log = "-";
+  size_t max_body = 1 << 20;
+};
+
+int RunServe(const Globals& g, const ServeOptions& o) {
+  const size_t colon = o.listen.rfind(':');
+  http::ServerOptions so;
+  int port = -1;
+  if (colon != std::string::npos) {
+    so.address = o.listen.substr(0, colon);
+    if (so.address.starts_with('[') && so.address.ends_with(']')) so.address = so.address.substr(1, so.address.size() - 2);
+    try {
+      port = std::stoi(o.listen.substr(colon + 1));
+    } catch (...) {
+      port = -1;
+    }
+  }
+  if (port < 0 || port > 65535 || so.address.empty()) {
+    std::fprintf(stderr, "amity: --listen takes ADDRESS:PORT, like 127.0.0.1:8080, got \"%s\"\n", o.listen.c_str());
+    return kExitUsage;
+  }
+  so.port = static_cast<uint16_t>(port);
+  so.workers = o.workers;
+  so.io_threads = o.io_threads;
+  so.max_body_bytes = o.max_body;
+  auto opened = Open(g);
+  if (!opened) return Report(opened.error());
+  http::Api api(*opened->records, http::ApiOptions{AMITY_VERSION});
+  std::shared_ptr<spdlog::logger> access;
+  if (o.access_log != "off") {
+    spdlog::init_thread_pool(8192, 1);
+    if (o.access_log == "-") {
+      access = spdlog::create_async<spdlog::sinks::stdout_sink_mt>("access");
+    } else {
+      try {
+        access = spdlog::create_async<spdlog::sinks::basic_file_sink_mt>("access", o.access_log);
+      } catch (const spdlog::spdlog_ex& e) {
+        std::fprintf(stderr, "amity: cannot open access log %s: %s\n", o.access_log.c_str(), e.what());
+        return kExitEnvironment;
+      }
+    }
+    access->set_pattern("%v");
+    access->flush_on(spdlog::level::info);
+  }
+  http::AccessLog log;
+  if (access) {
+    log = [access](const http::AccessRecord& r) {
+      const Json line = {{"ts", SystemClock::Get().NowRfc3339()}, {"id", r.request->request_id},
+                         {"remote", r.request->remote}, {"method", r.request->method},
+                         {"target", r.request->target}, {"status", r.status},
+                         {"bytes", r.bytes}, {"us", r.micros}};
+      access->info(line.dump(-1, ' ', false, Json::error_handler_t::replace));
+    };
+  }
+  http::Server server(so, [&api](const http::Request& r) { return api.Handle(r); }, log);
+  auto bound = server.Listen();
+  if (!bound) return Report(bound.error());
+  const std::string host = so.address.find(':') != std::string::npos ? "[" + so.address + "]" : so.address;
+  std::printf("Amity %s is serving on http://%s:%u/\n", AMITY_VERSION, host.c_str(), *bound);
+  std::fflush(stdout);
+  server.Run(true);
+  if (access) access->flush();
+  spdlog::shutdown();
+  std::printf("Amity stopped\n");
+  return kExitOk;
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  CLI::App app{"Amity: external-relations management"};
+  app.require_subcommand(1);
+  Globals g;
+  app.add_option("--data", g.data_dir, "data directory holding the SQLite database")->capture_default_str();
+  app.add_option("--db", g.db, "database URL or SQLite file (overrides --data)");
+
+  auto* init = app.add_subcommand("init", "create the data directory and database with reference data");
+  auto* version = app.add_subcommand("version", "print the version");
+
+  ServeOptions serve_opts;
+  auto* serve = app.add_subcommand("serve", "serve the API and web UI");
+  serve->add_option("--listen", serve_opts.listen, "ADDRESS:PORT")->capture_default_str();
+  serve->add_option("--workers", serve_opts.workers, "handler threads")->check(CLI::Range(1, 256))->capture_default_str();
+  serve->add_option("--io-threads", serve_opts.io_threads, "network threads")->check(CLI::Range(1, 64))->capture_default_str();
+  serve->add_option("--access-log", serve_opts.access_log, "file, - for standard output, or off")->capture_default_str();
+  serve->add_option("--max-body", serve_opts.max_body, "largest request body in bytes")->check(CLI::Range(1024, 1 << 30))->capture_default_str();
+
+  auto* demo = app.add_subcommand("demo", "load the demo data (units and partners from the sources)");
+
+  ImportOptions import_opts;
+  auto* import = app.add_subcommand("import", "import records from CSV or JSON lines, all or nothing");
+  import->add_option("type", import_opts.type, "entity type, e.g. organisations")->required();
+  import->add_option("file", import_opts.file, "input file")->required();
+  import->add_option("--format", import_opts.format, "csv or jsonl (default: from the file name)")->check(CLI::IsMember({"csv", "jsonl"}));
+  import->add_option("--map", import_opts.maps, "COLUMN=FIELD (FIELD may be names.LANG or identifiers.SCHEME)");
+  import->add_option("--set", import_opts.sets, "FIELD=VALUE for every row");
+  import->add_option("--ignore", import_opts.ignores, "columns to skip")->delimiter(',');
+  import->add_flag("--dry-run", import_opts.dry_run, "check every row, write nothing");
+  import->add_option("--unknown-country", import_opts.unknown_country,
+                     "a country code outside ISO 3166: reject the row, or keep it in notes")
+      ->check(CLI::IsMember({"reject", "notes"}))->capture_default_str();
+
+  std::string export_type, export_format = "csv", export_output;
+  auto* exp = app.add_subcommand("export", "export every live record of a type");
+  exp->add_option("type", export_type, "entity type")->required();
+  exp->add_option("--format", export_format, "csv or jsonl")->check(CLI::IsMember({"csv", "jsonl"}))->capture_default_str();
+  exp->add_option("--output,-o", export_output, "file (default: standard output)");
+
+  std::string backup_file;
+  auto* backup = app.add_subcommand("backup", "copy the database consistently, even while serving");
+  backup->add_option("file", backup_file, "backup file to create")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? kExitOk : kExitUsage;
+  }
+  if (*version) {
+    std::printf("amity %s\n", AMITY_VERSION);
+    return kExitOk;
+  }
+  if (*init) {
+    auto o = Open(g);
+    if (!o) return Report(o.error());
+    auto counts = o->store->CountAll();
+    if (!counts) return Report(counts.error());
+    std::printf("database ready: %lld countries, %lld subdivisions\n",
+                static_cast<long long>((*counts)["countries"]), static_cast<long long>((*counts)["subdivisions"]));
+    return kExitOk;
+  }
+  if (*serve) return RunServe(g, serve_opts);
+  if (*demo) return RunDemo(g);
+  if (*import) return RunImport(g, import_opts);
+  if (*exp) return RunExport(g, export_type, export_format, export_output);
+  if (*backup) {
+    if (fs::exists(backup_file)) {
+      std::fprintf(stderr, "amity: %s exists; choose a new file\n", backup_file.c_str());
+      return kExitInput;
+    }
+    auto o = Open(g);
+    if (!o) return Report(o.error());
+    if (auto st = o->store->Backup(backup_file); !st) return Report(st.error());
+    std::printf("backup written to %s\n", backup_file.c_str());
+    return kExitOk;
+  }
+  return kExitUsage;
+}
+
+}  // namespace amity::cli

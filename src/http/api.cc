@@ -1,0 +1,347 @@
+#include "http/api.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+
+#include "base/text.h"
+#include "domain/query.h"
+#include "embedded/amity_web.h"
+#include "http/problem.h"
+#include "http/url.h"
+
+namespace amity::http {
+
+using domain::EntityType;
+using domain::Json;
+
+namespace {
+
+constexpr size_t kMaxJsonDepth = 32;
+
+bool IsJsonContentType(const std::string& ct) {
+  const std::string base = AsciiLower(Trim(ct.substr(0, ct.find(';'))));
+  return base == "application/json" || base == "application/merge-patch+json" ||
+         (base.starts_with("application/") && base.ends_with("+json"));
+}
+
+// Nesting depth of a JSON text (brackets outside strings).
+size_t JsonDepth(const std::string& s) {
+  size_t depth = 0, max = 0;
+  bool in_string = false, escape = false;
+  for (char c : s) {
+    if (in_string) {
+      if (escape) escape = false;
+      else if (c == '\\') escape = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      max = std::max(max, ++depth);
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+  }
+  return max;
+}
+
+Result<Json> ParseBody(const Request& req) {
+  if (!IsJsonContentType(req.Header("content-type"))) {
+    return Fail(ErrorCode::kInvalidArgument, "Content-Type must be application/json",
+                {{"Content-Type", "expected application/json, got \"" + req.Header("content-type") + "\""}});
+  }
+  if (Trim(req.body).empty()) return Invalid("", "the body is empty; expected a JSON object");
+  if (JsonDepth(req.body) > kMaxJsonDepth) {
+    return Invalid("", "the body nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+  }
+  try {
+    return Json::parse(req.body);
+  } catch (const Json::parse_error& e) {
+    std::string what = e.what();
+    const size_t bracket = what.find("] ");
+    if (bracket != std::string::npos) what = what.substr(bracket + 2);
+    return Invalid("", "the body is not valid JSON: " + what);
+  }
+}
+
+// If-Match: "3" (or 3) → 3; "*" → any; absent → 428.
+Result<std::optional<int64_t>> IfMatch(const Request& req) {
+  std::string v(Trim(req.Header("if-match")));
+  if (v.empty()) {
+    return Fail(ErrorCode::kPreconditionRequired,
+                "send If-Match with the ETag you read (the record's version), so a concurrent change is not overwritten",
+                {{"If-Match", "is required"}});
+  }
+  if (v == "*") return std::optional<int64_t>();
+  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+  int64_t n = 0;
+  const bool digits = !v.empty() && v.size() <= 18 &&
+                      std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (digits) n = std::stoll(v);
+  if (n <= 0) return Invalid("If-Match", "expected an ETag like \"3\", got " + req.Header("if-match"));
+  return std::optional<int64_t>(n);
+}
+
+Response JsonResponse(int status, const Json& body) {
+  Response r;
+  r.status = status;
+  r.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return r;
+}
+
+Response RecordResponse(int status, const Json& record) {
+  Response r = JsonResponse(status, record);
+  std::string etag(1, '"');
+  etag.append(std::to_string(record["version"].get<int64_t>())).push_back('"');
+  r.With("ETag", std::move(etag));
+  return r;
+}
+
+Response MethodNotAllowed(const std::string& allow) {
+  Response r = ProblemResponse(405, "allowed methods: " + allow);
+  r.With("Allow", allow);
+  return r;
+}
+
+std::string KeyOf(const EntityType& type, const Json& record) {
+  if (!type.key_field.empty()) return record[type.key_field].get<std::string>();
+  return std::to_string(record["id"].get<int64_t>());
+}
+
+std::string ContentTypeFor(const std::string& path) {
+  if (path.ends_with(".html")) return "text/html; charset=utf-8";
+  if (path.ends_with(".js")) return "text/javascript; charset=utf-8";
+  if (path.ends_with(".css")) return "text/css; charset=utf-8";
+  if (path.ends_with(".svg")) return "image/svg+xml";
+  if (path.ends_with(".json")) return "application/json";
+  if (path.ends_with(".png")) return "image/png";
+  if (path.ends_with(".ico")) return "image/x-icon";
+  return "application/octet-stream";
+}
+
+std::string ShortHash(std::string_view data) {
+  unsigned char h[8];
+  crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+                     nullptr, 0);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : h) {
+    out.push_back(hex[c >> 4]);
+    out.push_back(hex[c & 15]);
+  }
+  return out;
+}
+
+// Query parameters of endpoints that take none must be absent.
+Status NoParams(const std::vector<std::pair<std::string, std::string>>& params) {
+  if (params.empty()) return {};
+  return Invalid(params[0].first, "unknown parameter (this endpoint takes none)");
+}
+
+}  // namespace
+
+Api::Api(store::Records& records, ApiOptions options)
+    : records_(records), options_(std::move(options)) {
+  if (sodium_init() < 0) std::abort();
+  meta_ = BuildMeta(domain::Registry::Get()).dump();
+  openapi_ = BuildOpenApi(domain::Registry::Get(), options_.version).dump();
+  // Web assets get content-hashed names so browsers may cache them forever; index.html names
+  // them through {{file}} placeholders and is revalidated on every load.
+  std::map<std::string, std::string> hashed;
+  const std::string prefix = "web/static/";
+  for (std::string_view name : amity_web::Names()) {
+    const std::string file(name.substr(prefix.size()));
+    if (file == "index.html") continue;
+    const std::string_view data = amity_web::Get(name);
+    const size_t dot = file.rfind('.');
+    const std::string url = "/assets/" + file.substr(0, dot) + "." + ShortHash(data) + file.substr(dot);
+    hashed[file] = url;
+    assets_[url] = Asset{std::string(data), ContentTypeFor(file), true};
+  }
+  std::string index(amity_web::Get(prefix + "index.html"));
+  for (const auto& [file, url] : hashed) {
+    const std::string placeholder = "{{" + file + "}}";
+    std::string out;
+    size_t from = 0;
+    for (size_t at; (at = index.find(placeholder, from)) != std::string::npos; from = at + placeholder.size()) {
+      out.append(index, from, at - from).append(url);
+    }
+    index = out.append(index, from, std::string::npos);
+  }
+  assets_["/"] = Asset{index, ContentTypeFor("index.html"), false};
+}
+
+Response Api::Handle(const Request& req) {
+  auto target = ParseTarget(req.target);
+  Response r;
+  if (!target) {
+    r = ErrorResponse(target.error());
+  } else if (target->path == "/api/v1" || target->path.starts_with("/api/v1/")) {
+    const std::vector<std::string> segments = SplitPath(target->path.substr(7));
+    r = HandleApi(req, segments, target->params);
+  } else if (target->path.starts_with("/api/")) {
+    r = ProblemResponse(404, "no such API version; use /api/v1");
+  } else {
+    r = HandleStatic(req, target->path);
+  }
+  r.With("X-Content-Type-Options", "nosniff");
+  r.With("Referrer-Policy", "no-referrer");
+  r.With("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'none'");
+  if (r.status >= 400 || (target && target->path.starts_with("/api/"))) {
+    bool has_cache = false;
+    for (const auto& [k, _] : r.headers) has_cache = has_cache || k == "Cache-Control";
+    if (!has_cache) r.With("Cache-Control", "no-store");
+  }
+  return r;
+}
+
+Response Api::HandleStatic(const Request& req, const std::string& path) {
+  if (req.method != "GET") return MethodNotAllowed("GET, HEAD");
+  auto it = assets_.find(path == "/index.html" ? "/" : path);
+  if (it == assets_.end()) return ProblemResponse(404, "no such page: " + path);
+  Response r;
+  r.content_type = it->second.content_type;
+  r.body = it->second.body;
+  r.With("Cache-Control", it->second.immutable ? "public, max-age=31536000, immutable" : "no-cache");
+  return r;
+}
+
+Response Api::HandleApi(const Request& req, const std::vector<std::string>& seg,
+                        const std::vector<std::pair<std::string, std::string>>& params) {
+  const std::string& m = req.method;
+  const store::Actor actor{"api"};
+  if (seg.empty()) return ProblemResponse(404, "see /api/v1/openapi.json for the endpoints");
+  if (seg.size() == 1 && (seg[0] == "health" || seg[0] == "meta" || seg[0] == "openapi.json" ||
+                          seg[0] == "stats")) {
+    if (m != "GET") return MethodNotAllowed("GET, HEAD");
+    if (auto st = NoParams(params); !st) return ErrorResponse(st.error());
+    Response r;
+    if (seg[0] == "health") {
+      r = JsonResponse(200, {{"status", "ok"}, {"version", options_.version},
+                             {"database", records_.store().Dialect()}});
+    } else if (seg[0] == "meta") {
+      r.body = meta_;
+    } else if (seg[0] == "openapi.json") {
+      r.body = openapi_;
+    } else {
+      auto counts = records_.store().CountAll();
+      if (!counts) return ErrorResponse(counts.error());
+      r = JsonResponse(200, {{"records", *counts}});
+    }
+    return r;
+  }
+  const EntityType* type = domain::Registry::Get().ByPlural(seg[0]);
+  if (!type) return ProblemResponse(404, "no such resource: /api/v1/" + seg[0]);
+  const domain::ReferenceData& ref = records_.reference();
+
+  // /{plural}
+  if (seg.size() == 1) {
+    if (m == "GET") {
+      auto q = domain::ParseQuery(*type, params, false, ref);
+      if (!q) return ErrorResponse(q.error());
+      auto page = records_.List(*type, *q);
+      if (!page) return ErrorResponse(page.error());
+      Json body = {{"items", page->items},
+                   {"next_cursor", page->next_cursor.empty() ? Json() : Json(page->next_cursor)}};
+      if (page->total) body["total"] = *page->total;
+      return JsonResponse(200, body);
+    }
+    if (m == "POST") {
+      if (type->reference_data) return MethodNotAllowed("GET, HEAD");
+      if (auto st = NoParams(params); !st) return ErrorResponse(st.error());
+      auto body = ParseBody(req);
+      if (!body) return ErrorResponse(body.error());
+      auto created = records_.Create(*type, *body, actor);
+      if (!created) return ErrorResponse(created.error());
+      Response r = RecordResponse(201, *created);
+      r.With("Location", "/api/v1/" + type->plural + "/" + KeyOf(*type, *created));
+      return r;
+    }
+    return MethodNotAllowed(type->reference_data ? "GET, HEAD" : "GET, HEAD, POST");
+  }
+  // /{plural}/counts
+  if (seg.size() == 2 && seg[1] == "counts") {
+    if (m != "GET") return MethodNotAllowed("GET, HEAD");
+    auto q = domain::ParseQuery(*type, params, true, ref);
+    if (!q) return ErrorResponse(q.error());
+    std::string cache_key;
+    for (const auto& [k, v] : params) cache_key += k + "=" + v + "&";
+    auto counts = records_.Count(*type, *q, cache_key);
+    if (!counts) return ErrorResponse(counts.error());
+    Json list = Json::array();
+    int64_t total = 0;
+    for (const store::GroupCount& g : *counts) {
+      list.push_back({{"value", g.value}, {"count", g.count}});
+      total += g.count;
+    }
+    return JsonResponse(200, {{"by", q->group_by->name}, {"counts", list}, {"total", total}});
+  }
+  auto id = records_.ResolveKey(*type, seg[1]);
+  if (!id) return ErrorResponse(id.error());
+  // /{plural}/{key}
+  if (seg.size() == 2) {
+    if (m == "GET") {
+      if (auto st = NoParams(params); !st) return ErrorResponse(st.error());
+      auto r = records_.Get(*type, *id);
+      if (!r) return ErrorResponse(r.error());
+      return RecordResponse(200, *r);
+    }
+    if (m == "PATCH") {
+      if (auto st = NoParams(params); !st) return ErrorResponse(st.error());
+      auto version = IfMatch(req);
+      if (!version) return ErrorResponse(version.error());
+      auto body = ParseBody(req);
+      if (!body) return ErrorResponse(body.error());
+      auto r = records_.Update(*type, *id, *version, *body, actor);
+      if (!r) return ErrorResponse(r.error());
+      return RecordResponse(200, *r);
+    }
+    if (m == "DELETE" && !type->reference_data) {
+      if (auto st = NoParams(params); !st) return ErrorResponse(st.error());
+      std::optional<int64_t> version;
+      if (!req.Header("if-match").empty()) {
+        auto v = IfMatch(req);
+        if (!v) return ErrorResponse(v.error());
+        version = *v;
+      }
+      auto r = records_.Delete(*type, *id, version, actor);
+      if (!r) return ErrorResponse(r.error());
+      return RecordResponse(200, *r);
+    }
+    return MethodNotAllowed(type->reference_data ? "GET, HEAD, PATCH" : "GET, HEAD, PATCH, DELETE");
+  }
+  if (seg.size() == 3 && seg[2] == "history") {
+    if (m != "GET") return MethodNotAllowed("GET, HEAD");
+    if (auto st = NoParams(params); !st) return ErrorResponse(st.error());
+    auto h = records_.History(*type, *id);
+    if (!h) return ErrorResponse(h.error());
+    Json items = Json::array();
+    for (const store::HistoryEntry& e : *h) {
+      items.push_back({{"version", e.version}, {"at", e.at}, {"actor", e.actor},
+                       {"action", e.action}, {"changes", e.changes}});
+    }
+    return JsonResponse(200, {{"items", items}});
+  }
+  if (seg.size() == 3 && seg[2] == "restore" && !type->reference_data) {
+    if (m != "POST") return MethodNotAllowed("POST");
+    if (auto st = NoParams(params); !st) return ErrorResponse(st.error());
+    auto r = records_.Restore(*type, *id, actor);
+    if (!r) return ErrorResponse(r.error());
+    return RecordResponse(200, *r);
+  }
+  if (seg.size() == 3 && type->name == "country" && seg[2] == "subdivisions") {
+    if (m != "GET") return MethodNotAllowed("GET, HEAD");
+    const EntityType& sub = *domain::Registry::Get().ByName("subdivision");
+    auto with_country = params;
+    with_country.emplace_back("country", seg[1]);
+    auto q = domain::ParseQuery(sub, with_country, false, ref);
+    if (!q) return ErrorResponse(q.error());
+    auto page = records_.List(sub, *q);
+    if (!page) return ErrorResponse(page.error());
+    return JsonResponse(200, {{"items", page->items},
+                              {"next_cursor", page->next_cursor.empty() ? Json() : Json(page->next_cursor)}});
+  }
+  return ProblemResponse(404, "no such resource: " + req.target.substr(0, req.target.find('?')));
+}
+
+}  // namespace amity::http

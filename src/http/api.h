@@ -1,0 +1,43 @@
+#pragma once
+// The HTTP API under /api/v1 and the static first page: a plain function from request to
+// response, built from the entity declarations (routes are generic over every declared type).
+#include <map>
+#include <memory>
+#include <string>
+
+#include "domain/registry.h"
+#include "http/message.h"
+#include "store/records.h"
+
+namespace amity::http {
+
+struct ApiOptions {
+  std::string version;  // reported by /health
+};
+
+class Api {
+ public:
+  Api(store::Records& records, ApiOptions options);
+  Response Handle(const Request& request);
+
+ private:
+  Response HandleApi(const Request& request, const std::vector<std::string>& segments,
+                     const std::vector<std::pair<std::string, std::string>>& params);
+  Response HandleStatic(const Request& request, const std::string& path);
+
+  store::Records& records_;
+  ApiOptions options_;
+  std::string meta_, openapi_;  // built once
+  struct Asset {
+    std::string body, content_type;
+    bool immutable;
+  };
+  std::map<std::string, Asset> assets_;  // by URL path
+};
+
+// The document /api/v1/meta serves: every entity type, field, label, enum value and filter.
+nlohmann::json BuildMeta(const domain::Registry& registry);
+// The OpenAPI 3.1 document /api/v1/openapi.json serves.
+nlohmann::json BuildOpenApi(const domain::Registry& registry, const std::string& version);
+
+}  // namespace amity::http

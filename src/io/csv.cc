@@ -1,0 +1,343 @@
+#include "io/csv.h"
+
+#include <csv.h>
+
+#include <charconv>
+
+#include "base/text.h"
+
+namespace amity::io {
+namespace {
+
+using domain::Field;
+using domain::FieldType;
+using domain::Json;
+
+struct Target {
+  const Field* field = nullptr;
+  std::string sub;  // language or identifier scheme
+  bool ignored = false;
+};
+
+// Collects records from libcsv callbacks with the line each record starts on.
+struct Collector {
+  std::vector<std::string> fields;
+  std::vector<std::pair<int64_t, std::vector<std::string>>> records;
+  int64_t line = 1;        // the physical line being fed
+  int64_t start_line = 1;  // where the current record began
+  static void OnField(void* data, size_t len, void* self) {
+    auto* c = static_cast<Collector*>(self);
+    if (data == nullptr) c->fields.emplace_back();
+    else c->fields.emplace_back(static_cast<char*>(data), len);
+  }
+  static void OnRow(int, void* self) {
+    auto* c = static_cast<Collector*>(self);
+    c->records.emplace_back(c->start_line, std::move(c->fields));
+    c->fields.clear();
+    c->start_line = c->line + 1;
+  }
+};
+
+// "Vietnamese: Đảng Cộng sản Việt Nam; Arabic: …" → {"vi": "…", "ar": "…"}.
+Json ParseLabelledNames(const std::string& cell, const domain::ReferenceData& ref) {
+  Json out = Json::object();
+  size_t start = 0;
+  while (start <= cell.size()) {
+    size_t end = cell.find_first_of(";\n", start);
+    if (end == std::string::npos) end = cell.size();
+    std::string part(Trim(std::string_view(cell).substr(start, end - start)));
+    // Drop the trailing commas and left-to-right marks that copy-pasted names carry.
+    while (!part.empty() && (part.back() == ',' || part.ends_with("\u200e"))) {
+      part.resize(part.back() == ',' ? part.size() - 1 : part.size() - 3);
+      part = std::string(Trim(part));
+    }
+    if (!part.empty()) {
+      std::string lang = "und";
+      const size_t colon = part.find(':');
+      if (colon != std::string::npos && colon < 40) {
+        if (auto code = ref.LanguageByName(part.substr(0, colon))) {
+          lang = *code;
+          part = std::string(Trim(std::string_view(part).substr(colon + 1)));
+        }
+      }
+      if (!part.empty() && !out.contains(lang)) out[lang] = part;
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+std::vector<std::string> SplitList(const std::string& cell) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= cell.size()) {
+    size_t end = cell.find(';', start);
+    if (end == std::string::npos) end = cell.size();
+    std::string part(Trim(std::string_view(cell).substr(start, end - start)));
+    if (!part.empty()) out.push_back(part);
+    start = end + 1;
+  }
+  return out;
+}
+
+// Converts one cell to the JSON input for its target; on failure, the reason.
+tl::expected<Json, std::string> CellValue(const Target& t, const std::string& cell,
+                                          const domain::ReferenceData& ref) {
+  const Field& f = *t.field;
+  const std::string text(Trim(cell));
+  if (!t.sub.empty()) return Json(text);  // names.en, identifiers.partyfacts: plain text
+  const bool json_like = (text.starts_with('{') || text.starts_with('['));
+  switch (f.type) {
+    case FieldType::kInteger:
+    case FieldType::kRef: {
+      if (f.type == FieldType::kRef) return Json(text);  // ids, keys and names resolve later
+      int64_t n = 0;
+      const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+      if (ec != std::errc() || p != text.data() + text.size()) {
+        return tl::unexpected("expected an integer, got \"" + text + "\"");
+      }
+      return Json(n);
+    }
+    case FieldType::kBoolean: {
+      const std::string v = AsciiLower(text);
+      if (v == "true" || v == "yes" || v == "1") return Json(true);
+      if (v == "false" || v == "no" || v == "0") return Json(false);
+      return tl::unexpected("expected true or false, got \"" + text + "\"");
+    }
+    case FieldType::kMultilingualText:
+      if (json_like) {
+        Json j = Json::parse(text, nullptr, false);
+        if (j.is_discarded()) return tl::unexpected(std::string("is not valid JSON"));
+        return j;
+      }
+      return ParseLabelledNames(text, ref);
+    case FieldType::kTextList:
+    case FieldType::kRefList:
+    case FieldType::kIdentifiers:
+    case FieldType::kMoney: {
+      if (json_like || f.type == FieldType::kMoney) {
+        Json j = Json::parse(text, nullptr, false);
+        if (j.is_discarded()) return tl::unexpected(std::string("is not valid JSON"));
+        return j;
+      }
+      Json arr = Json::array();
+      for (const std::string& part : SplitList(text)) {
+        if (f.type == FieldType::kIdentifiers) {
+          const size_t colon = part.find(':');
+          if (colon == std::string::npos) {
+            return tl::unexpected("expected scheme:value, got \"" + part + "\"");
+          }
+          arr.push_back({{"scheme", part.substr(0, colon)}, {"value", part.substr(colon + 1)}});
+        } else {
+          arr.push_back(part);
+        }
+      }
+      return arr;
+    }
+    default:
+      return Json(text);
+  }
+}
+
+}  // namespace
+
+Result<ReadResult> ReadCsv(std::istream& in, const domain::EntityType& type,
+                           const CsvMapping& mapping, const domain::ReferenceData& ref) {
+  csv_parser parser;
+  if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL) != 0) {
+    return Fail(ErrorCode::kInternal, "cannot start the CSV parser");
+  }
+  csv_set_realloc_func(&parser, realloc);
+  csv_set_free_func(&parser, free);
+  Collector col;
+  ReadResult result;
+  std::string line;
+  bool first = true;
+  auto fail = [&](std::string why) -> tl::unexpected<Error> {
+    csv_free(&parser);
+    return Fail(ErrorCode::kInvalidArgument, "line " + std::to_string(col.line) + ": " + why,
+                {{"line " + std::to_string(col.line), why}});
+  };
+  std::vector<Target> targets;
+  std::vector<std::string> header;
+  auto process = [&]() -> Status {
+    for (auto& [start, cells] : col.records) {
+      if (header.empty()) {
+        header = cells;
+        std::vector<FieldViolation> bad;
+        for (const std::string& h : header) {
+          const std::string name(Trim(h));
+          Target t;
+          if (mapping.ignore.contains(name)) {
+            t.ignored = true;
+            targets.push_back(t);
+            continue;
+          }
+          auto m = mapping.columns.find(name);
+          const std::string target = m == mapping.columns.end() ? name : m->second;
+          const size_t dot = target.find('.');
+          t.field = type.Find(target.substr(0, dot));
+          if (dot != std::string::npos) t.sub = target.substr(dot + 1);
+          if (!t.field || t.field->read_only ||
+              (!t.sub.empty() && t.field->type != FieldType::kMultilingualText &&
+               t.field->type != FieldType::kIdentifiers)) {
+            bad.push_back({"column \"" + name + "\"",
+                           "maps to no writable field of " + type.name +
+                               " (map it with --map COLUMN=FIELD or skip it with --ignore COLUMN)"});
+          }
+          targets.push_back(t);
+        }
+        if (!bad.empty()) {
+          return Fail(ErrorCode::kInvalidArgument,
+                      "line 1: " + bad[0].field + " " + bad[0].reason, std::move(bad));
+        }
+        continue;
+      }
+      store::ImportRow row{start, Json::object()};
+      for (const auto& [k, v] : mapping.constants) row.values[k] = v;
+      if (cells.size() != header.size() && !(cells.size() == 1 && cells[0].empty())) {
+        result.problems.push_back({start, "", "has " + std::to_string(cells.size()) +
+                                                  " cells; the header has " +
+                                                  std::to_string(header.size())});
+        continue;
+      }
+      if (cells.size() == 1 && cells[0].empty() && header.size() > 1) continue;  // blank line
+      bool ok = true;
+      for (size_t i = 0; i < cells.size() && ok; ++i) {
+        const Target& t = targets[i];
+        if (t.ignored || Trim(cells[i]).empty()) continue;
+        if (!IsValidUtf8(cells[i])) {
+          result.problems.push_back({start, t.field->name, "is not valid UTF-8"});
+          ok = false;
+          break;
+        }
+        if (t.field->type == FieldType::kCountry) {
+          const std::string code(Trim(cells[i]));
+          if (auto alpha2 = ref.ResolveCountry(code)) {
+            row.values[t.field->name] = *alpha2;
+          } else if (mapping.unknown_country_to_notes) {
+            std::string notes = row.values.value("notes", "");
+            notes += (notes.empty() ? "" : "\n") + std::string("country in source: ") + code;
+            row.values["notes"] = notes;
+            ++result.notes_added;
+          } else {
+            result.problems.push_back({start, t.field->name, "\"" + code + "\" is not an ISO 3166 country code"});
+            ok = false;
+          }
+          continue;
+        }
+        auto v = CellValue(t, cells[i], ref);
+        if (!v) {
+          result.problems.push_back({start, t.field->name, v.error()});
+          ok = false;
+          break;
+        }
+        if (t.field->type == FieldType::kIdentifiers && !t.sub.empty()) {
+          row.values[t.field->name].push_back({{"scheme", t.sub}, {"value", *v}});
+        } else if (!t.sub.empty()) {
+          row.values[t.field->name][t.sub] = *v;
+        } else {
+          row.values[t.field->name] = *v;
+        }
+      }
+      if (ok) result.rows.push_back(std::move(row));
+    }
+    col.records.clear();
+    return {};
+  };
+  while (std::getline(in, line)) {
+    if (first && line.starts_with("\xEF\xBB\xBF")) line = line.substr(3);
+    first = false;
+    line.push_back('\n');
+    if (csv_parse(&parser, line.data(), line.size(), Collector::OnField, Collector::OnRow, &col) !=
+        line.size()) {
+      return fail(std::string("malformed CSV: ") + csv_strerror(csv_error(&parser)) +
+                  " (a quote inside a quoted field must be doubled)");
+    }
+    if (auto st = process(); !st) {
+      csv_free(&parser);
+      return tl::unexpected(st.error());
+    }
+    ++col.line;
+  }
+  if (csv_fini(&parser, Collector::OnField, Collector::OnRow, &col) != 0) {
+    --col.line;
+    return fail("malformed CSV at the end of the file: a quoted field is not closed (it began on line " +
+                std::to_string(col.start_line) + ")");
+  }
+  if (auto st = process(); !st) {
+    csv_free(&parser);
+    return tl::unexpected(st.error());
+  }
+  csv_free(&parser);
+  if (header.empty()) return Fail(ErrorCode::kInvalidArgument, "the file is empty: expected a header line");
+  return result;
+}
+
+Result<ReadResult> ReadJsonLines(std::istream& in, const domain::EntityType&) {
+  ReadResult result;
+  std::string line;
+  int64_t n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    if (Trim(line).empty()) continue;
+    Json j = Json::parse(line, nullptr, false);
+    if (j.is_discarded()) {
+      result.problems.push_back({n, "", IsValidUtf8(line) ? "is not valid JSON" : "is not valid UTF-8"});
+      continue;
+    }
+    if (!j.is_object()) {
+      result.problems.push_back({n, "", "expected a JSON object"});
+      continue;
+    }
+    result.rows.push_back({n, std::move(j)});
+  }
+  return result;
+}
+
+Result<int64_t> ExportRecords(store::Records& records, const domain::EntityType& type,
+                              const std::string& format, std::ostream& out) {
+  if (format != "csv" && format != "jsonl" && format != "json") {
+    return Invalid("format", "expected csv or jsonl, got \"" + format + "\"");
+  }
+  std::vector<const Field*> fields;
+  for (const Field& f : domain::CommonFields()) fields.push_back(&f);
+  for (const Field& f : type.fields) fields.push_back(&f);
+  auto csv_cell = [&](const std::string& s) {
+    std::string q(s.size() * 2 + 2, '\0');
+    q.resize(csv_write(q.data(), q.size(), s.data(), s.size()));
+    out << q;
+  };
+  if (format == "csv") {
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (i) out << ',';
+      csv_cell(fields[i]->name);
+    }
+    out << "\r\n";
+  }
+  domain::Query q;
+  q.limit = 500;
+  int64_t n = 0;
+  while (true) {
+    ASSIGN_OR_RETURN(store::Page page, records.List(type, q));
+    for (const Json& r : page.items) {
+      if (format == "csv") {
+        for (size_t i = 0; i < fields.size(); ++i) {
+          if (i) out << ',';
+          const Json& v = r.contains(fields[i]->name) ? r[fields[i]->name] : Json();
+          if (v.is_null()) continue;
+          csv_cell(v.is_string() ? v.get<std::string>() : v.dump());
+        }
+        out << "\r\n";
+      } else {
+        out << r.dump() << '\n';
+      }
+      ++n;
+    }
+    if (page.next_cursor.empty()) break;
+    q.after = domain::Cursor{Json(), page.items.back()["id"].get<int64_t>()};
+  }
+  return n;
+}
+
+}  // namespace amity::io

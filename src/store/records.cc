@@ -1,0 +1,453 @@
+#include "store/records.h"
+
+#include <algorithm>
+
+#include "domain/registry.h"
+
+namespace amity::store {
+
+using domain::DecodeMode;
+using domain::Field;
+using domain::FieldType;
+
+namespace {
+
+bool IsWritableCommon(const std::string& name) {
+  return name == "owner_unit" || name == "sensitivity" || name == "tags" || name == "notes";
+}
+
+// Every declared field and writable common field, with null for absent values.
+void FillAbsent(const EntityType& type, Json* record) {
+  for (const Field& f : type.fields) {
+    if (!record->contains(f.name)) (*record)[f.name] = nullptr;
+  }
+  for (const Field& f : domain::CommonFields()) {
+    if (!record->contains(f.name)) (*record)[f.name] = nullptr;
+  }
+}
+
+// {field: {before, after}} for every field whose value differs.
+Json Diff(const EntityType& type, const Json& before, const Json& after) {
+  Json changes = Json::object();
+  auto consider = [&](const std::string& name) {
+    const Json b = before.value(name, Json());
+    const Json a = after.value(name, Json());
+    if (b != a) changes[name] = {{"before", b}, {"after", a}};
+  };
+  for (const Field& f : type.fields) consider(f.name);
+  for (const Field& f : domain::CommonFields()) {
+    if (IsWritableCommon(f.name) || f.name == "deleted_at") consider(f.name);
+  }
+  return changes;
+}
+
+std::string Describe(const EntityType& type, int64_t id) {
+  return type.name + " " + std::to_string(id);
+}
+
+}  // namespace
+
+Records::Records(Store& store, const domain::ReferenceData& ref, const Clock& clock)
+    : store_(store), ref_(ref), clock_(clock) {}
+
+Json Records::NewCommon(const Actor& actor) const {
+  const std::string now = clock_.NowRfc3339();
+  return Json{{"uuid", NewUuid(clock_)}, {"created_at", now},   {"created_by", actor.name},
+              {"updated_at", now},       {"updated_by", actor.name}, {"version", 1},
+              {"deleted_at", nullptr}};
+}
+
+Result<int64_t> Records::ResolveKey(const EntityType& type, const std::string& key) {
+  if (!type.key_field.empty()) {
+    ASSIGN_OR_RETURN(std::optional<int64_t> id, store_.IdByKey(type, key));
+    if (!id) return Fail(ErrorCode::kNotFound, "no " + type.name + " with " + type.key_field + " \"" + key + "\"");
+    return *id;
+  }
+  int64_t id = 0;
+  const bool digits = !key.empty() && key.size() <= 18 &&
+                      std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (digits) id = std::stoll(key);
+  if (id <= 0) return Fail(ErrorCode::kNotFound, "no " + type.name + " with id \"" + key + "\" (ids are positive integers)");
+  return id;
+}
+
+Result<Json> Records::Get(const EntityType& type, int64_t id) {
+  ASSIGN_OR_RETURN(std::optional<Json> r, store_.Get(type, id));
+  if (!r) return Fail(ErrorCode::kNotFound, "no " + Describe(type, id));
+  return std::move(*r);
+}
+
+Result<Page> Records::List(const EntityType& type, const domain::Query& query) {
+  return store_.List(type, query);
+}
+
+Result<std::vector<GroupCount>> Records::Count(const EntityType& type, const domain::Query& query,
+                                               const std::string& cache_key) {
+  ASSIGN_OR_RETURN(int64_t generation, store_.Generation(type.name));
+  const std::string key = type.name + "?" + cache_key;
+  {
+    std::lock_guard lock(cache_mu_);
+    auto it = count_cache_.find(key);
+    if (it != count_cache_.end() && it->second.generation == generation) return it->second.counts;
+  }
+  ASSIGN_OR_RETURN(std::vector<GroupCount> counts, store_.Count(type, query));
+  std::lock_guard lock(cache_mu_);
+  if (count_cache_.size() > 4096) count_cache_.clear();
+  count_cache_[key] = CachedCount{generation, counts};
+  return counts;
+}
+
+Result<std::vector<HistoryEntry>> Records::History(const EntityType& type, int64_t id) {
+  ASSIGN_OR_RETURN(Json current, Get(type, id));
+  ASSIGN_OR_RETURN(std::vector<HistoryEntry> entries, store_.History(type, id));
+  // The creation is not stored as a change: its values are the current ones with every later
+  // change undone.
+  Json initial = current;
+  for (const HistoryEntry& e : entries) {
+    for (const auto& [field, change] : e.changes.items()) initial[field] = change["before"];
+  }
+  HistoryEntry created;
+  created.entity = type.name;
+  created.record_id = id;
+  created.version = 1;
+  created.at = current["created_at"].get<std::string>();
+  created.actor = current["created_by"].get<std::string>();
+  created.action = "create";
+  created.changes = Json::object();
+  for (const Field& f : type.fields) {
+    if (initial.contains(f.name) && !initial[f.name].is_null()) {
+      created.changes[f.name] = {{"before", nullptr}, {"after", initial[f.name]}};
+    }
+  }
+  for (const Field& f : domain::CommonFields()) {
+    if (IsWritableCommon(f.name) && initial.contains(f.name) && !initial[f.name].is_null()) {
+      created.changes[f.name] = {{"before", nullptr}, {"after", initial[f.name]}};
+    }
+  }
+  entries.push_back(std::move(created));
+  return entries;
+}
+
+Status Records::CheckStored(Transaction& tx, const EntityType& type, const Json& record,
+                            std::optional<int64_t> id) {
+  std::vector<FieldViolation> bad;
+  std::vector<FieldViolation> taken;
+  auto check_ref = [&](const Field& f, int64_t target_id, const std::string& where) -> Status {
+    ASSIGN_OR_RETURN(std::optional<Json> target, tx.Find(f.ref, target_id, true));
+    if (!target) {
+      bad.push_back({where, "no " + f.ref + " with id " + std::to_string(target_id)});
+    } else if (!(*target)["deleted_at"].is_null()) {
+      bad.push_back({where, f.ref + " " + std::to_string(target_id) + " is in the trash"});
+    }
+    return {};
+  };
+  auto all_fields = type.fields;
+  for (const Field& f : domain::CommonFields()) {
+    if (f.type == FieldType::kRef) all_fields.push_back(f);
+  }
+  for (const Field& f : all_fields) {
+    auto it = record.find(f.name);
+    if (it == record.end() || it->is_null()) continue;
+    if (f.type == FieldType::kRef) {
+      RETURN_IF_ERROR(check_ref(f, it->get<int64_t>(), f.name));
+    } else if (f.type == FieldType::kRefList) {
+      for (size_t i = 0; i < it->size(); ++i) {
+        RETURN_IF_ERROR(check_ref(f, (*it)[i].get<int64_t>(), f.name + "[" + std::to_string(i) + "]"));
+      }
+    } else if (f.type == FieldType::kIdentifiers) {
+      for (const Json& e : *it) {
+        ASSIGN_OR_RETURN(std::vector<int64_t> ids, tx.FindIds(type, f.name, e, 2));
+        for (int64_t other : ids) {
+          if (!id || other != *id) {
+            taken.push_back({f.name, e["scheme"].get<std::string>() + ":" +
+                                         e["value"].get<std::string>() + " already identifies " +
+                                         Describe(type, other)});
+            break;
+          }
+        }
+      }
+    }
+    if (f.unique) {
+      ASSIGN_OR_RETURN(std::vector<int64_t> ids, tx.FindIds(type, f.name, *it, 2));
+      for (int64_t other : ids) {
+        if (!id || other != *id) {
+          taken.push_back({f.name, it->dump() + " is already used by " + Describe(type, other)});
+          break;
+        }
+      }
+    }
+  }
+  if (!bad.empty()) return Invalid(std::move(bad));
+  if (!taken.empty()) {
+    const std::string msg = taken[0].field + ": " + taken[0].reason;
+    return Fail(ErrorCode::kAlreadyExists, msg, std::move(taken));
+  }
+  if (type.check_stored) RETURN_IF_ERROR(type.check_stored(record, id, tx));
+  return {};
+}
+
+Result<Json> Records::Create(const EntityType& type, const Json& input, const Actor& actor) {
+  if (type.reference_data) {
+    return Fail(ErrorCode::kFailedPrecondition,
+                type.plural + " are reference data from the iso-codes package and cannot be created");
+  }
+  ASSIGN_OR_RETURN(Json record, domain::DecodeInput(type, input, DecodeMode::kCreate, ref_));
+  domain::ApplyDefaults(type, &record);
+  RETURN_IF_ERROR(domain::CheckRecord(type, record));
+  ASSIGN_OR_RETURN(std::unique_ptr<Transaction> tx, store_.BeginWrite());
+  RETURN_IF_ERROR(CheckStored(*tx, type, record, std::nullopt));
+  record.update(NewCommon(actor));
+  FillAbsent(type, &record);
+  ASSIGN_OR_RETURN(int64_t id, tx->Insert(type, record));
+  RETURN_IF_ERROR(tx->Commit());
+  record["id"] = id;
+  return record;
+}
+
+Result<Json> Records::Update(const EntityType& type, int64_t id,
+                             std::optional<int64_t> expected_version, const Json& patch,
+                             const Actor& actor) {
+  ASSIGN_OR_RETURN(Json changes_in, domain::DecodeInput(type, patch, DecodeMode::kPatch, ref_));
+  ASSIGN_OR_RETURN(std::unique_ptr<Transaction> tx, store_.BeginWrite());
+  ASSIGN_OR_RETURN(std::optional<Json> current, tx->Find(type.name, id, true));
+  if (!current) return Fail(ErrorCode::kNotFound, "no " + Describe(type, id));
+  if (!(*current)["deleted_at"].is_null()) {
+    return Fail(ErrorCode::kFailedPrecondition, Describe(type, id) + " is in the trash; restore it first");
+  }
+  const int64_t version = (*current)["version"].get<int64_t>();
+  if (expected_version && *expected_version != version) {
+    return Fail(ErrorCode::kStale, Describe(type, id) + " is at version " + std::to_string(version) +
+                                       "; the change was made against version " +
+                                       std::to_string(*expected_version));
+  }
+  Json merged = *current;
+  for (const auto& [k, v] : changes_in.items()) merged[k] = v;
+  RETURN_IF_ERROR(domain::CheckRecord(type, merged));
+  RETURN_IF_ERROR(CheckStored(*tx, type, merged, id));
+  const Json changes = Diff(type, *current, merged);
+  if (changes.empty()) return *current;
+  merged["version"] = version + 1;
+  merged["updated_at"] = clock_.NowRfc3339();
+  merged["updated_by"] = actor.name;
+  RETURN_IF_ERROR(tx->Replace(type, id, merged));
+  RETURN_IF_ERROR(tx->AppendHistory({type.name, id, version + 1, merged["updated_at"].get<std::string>(),
+                                     actor.name, "update", changes}));
+  RETURN_IF_ERROR(tx->Commit());
+  return merged;
+}
+
+Result<Json> Records::Delete(const EntityType& type, int64_t id,
+                             std::optional<int64_t> expected_version, const Actor& actor) {
+  if (type.reference_data) {
+    return Fail(ErrorCode::kFailedPrecondition,
+                type.plural + " are reference data from the iso-codes package and cannot be deleted");
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<Transaction> tx, store_.BeginWrite());
+  ASSIGN_OR_RETURN(std::optional<Json> current, tx->Find(type.name, id, true));
+  if (!current) return Fail(ErrorCode::kNotFound, "no " + Describe(type, id));
+  if (!(*current)["deleted_at"].is_null()) {
+    return Fail(ErrorCode::kFailedPrecondition, Describe(type, id) + " is already in the trash");
+  }
+  const int64_t version = (*current)["version"].get<int64_t>();
+  if (expected_version && *expected_version != version) {
+    return Fail(ErrorCode::kStale, Describe(type, id) + " is at version " + std::to_string(version) +
+                                       "; the delete was made against version " +
+                                       std::to_string(*expected_version));
+  }
+  Json after = *current;
+  const std::string now = clock_.NowRfc3339();
+  after["deleted_at"] = now;
+  after["version"] = version + 1;
+  after["updated_at"] = now;
+  after["updated_by"] = actor.name;
+  RETURN_IF_ERROR(tx->Replace(type, id, after));
+  RETURN_IF_ERROR(tx->AppendHistory({type.name, id, version + 1, now, actor.name, "delete",
+                                     Diff(type, *current, after)}));
+  RETURN_IF_ERROR(tx->Commit());
+  return after;
+}
+
+Result<Json> Records::Restore(const EntityType& type, int64_t id, const Actor& actor) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Transaction> tx, store_.BeginWrite());
+  ASSIGN_OR_RETURN(std::optional<Json> current, tx->Find(type.name, id, true));
+  if (!current) return Fail(ErrorCode::kNotFound, "no " + Describe(type, id));
+  if ((*current)["deleted_at"].is_null()) {
+    return Fail(ErrorCode::kFailedPrecondition, Describe(type, id) + " is not in the trash");
+  }
+  Json after = *current;
+  const int64_t version = (*current)["version"].get<int64_t>();
+  const std::string now = clock_.NowRfc3339();
+  after["deleted_at"] = nullptr;
+  after["version"] = version + 1;
+  after["updated_at"] = now;
+  after["updated_by"] = actor.name;
+  // What it points to may have gone to the trash meanwhile.
+  RETURN_IF_ERROR(CheckStored(*tx, type, after, id));
+  RETURN_IF_ERROR(tx->Replace(type, id, after));
+  RETURN_IF_ERROR(tx->AppendHistory({type.name, id, version + 1, now, actor.name, "restore",
+                                     Diff(type, *current, after)}));
+  RETURN_IF_ERROR(tx->Commit());
+  return after;
+}
+
+Result<Json> Records::ResolveReference(Transaction& tx, const Field& field, const Json& value) {
+  if (!value.is_string()) return value;  // ids and wrong types go on to the decoder
+  const std::string text = value.get<std::string>();
+  if (!text.empty() && text.size() <= 18 &&
+      std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return Json(std::stoll(text));
+  }
+  const EntityType* target = domain::Registry::Get().ByName(field.ref);
+  if (!target) return value;
+  std::vector<int64_t> found;
+  if (text.size() == 36 && text[8] == '-' && text[13] == '-') {
+    ASSIGN_OR_RETURN(found, tx.FindIds(*target, "uuid", Json(text), 2));
+  }
+  for (const std::string& key : target->natural_keys) {
+    if (!found.empty()) break;
+    const Field* kf = target->Find(key);
+    if (!kf) continue;
+    if (kf->type == FieldType::kIdentifiers) {
+      const size_t colon = text.find(':');
+      if (colon == std::string::npos) continue;
+      ASSIGN_OR_RETURN(found, tx.FindIds(*target, key,
+                                         Json{{"scheme", text.substr(0, colon)},
+                                              {"value", text.substr(colon + 1)}}, 2));
+    } else {
+      ASSIGN_OR_RETURN(found, tx.FindIds(*target, key, Json(text), 2));
+    }
+  }
+  if (found.empty()) {
+    std::string keys;
+    for (const std::string& k : target->natural_keys) keys += (keys.empty() ? "" : ", ") + k;
+    return Invalid(field.name, "no " + target->name + " matches \"" + text + "\" (by id, uuid, " + keys + ")");
+  }
+  if (found.size() > 1) {
+    return Invalid(field.name, "\"" + text + "\" matches more than one " + target->name +
+                                   "; use its id or uuid");
+  }
+  return Json(found[0]);
+}
+
+Result<ImportReport> Records::Import(const EntityType& type, const std::vector<ImportRow>& rows,
+                                     bool dry_run, const Actor& actor,
+                                     const std::function<void(int64_t)>& progress) {
+  if (type.reference_data) {
+    return Fail(ErrorCode::kFailedPrecondition, type.plural + " are reference data and cannot be imported");
+  }
+  ImportReport report;
+  report.rows = static_cast<int64_t>(rows.size());
+  ASSIGN_OR_RETURN(std::unique_ptr<Transaction> tx, store_.BeginWrite());
+  const Json common = NewCommon(actor);
+  // Rows are inserted as they pass, so later rows can refer to earlier ones (a unit's parent);
+  // after the first problem nothing more is inserted, and the transaction is rolled back.
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const ImportRow& row = rows[i];
+    auto problem = [&](const Error& e) {
+      if (e.fields.empty()) {
+        report.problems.push_back({row.line, "", e.message});
+      } else {
+        for (const FieldViolation& v : e.fields) report.problems.push_back({row.line, v.field, v.reason});
+      }
+    };
+    if (!row.values.is_object()) {
+      report.problems.push_back({row.line, "", "expected a JSON object"});
+      continue;
+    }
+    Json input = row.values;
+    bool ok = true;
+    for (const Field& f : type.fields) {
+      if (f.type != FieldType::kRef || !input.contains(f.name)) continue;
+      auto resolved = ResolveReference(*tx, f, input[f.name]);
+      if (!resolved) {
+        problem(resolved.error());
+        ok = false;
+      } else {
+        input[f.name] = *resolved;
+      }
+    }
+    if (!ok) continue;
+    auto record = domain::DecodeInput(type, input, DecodeMode::kCreate, ref_);
+    if (!record) {
+      problem(record.error());
+      continue;
+    }
+    domain::ApplyDefaults(type, &*record);
+    if (auto st = domain::CheckRecord(type, *record); !st) {
+      problem(st.error());
+      continue;
+    }
+    if (auto st = CheckStored(*tx, type, *record, std::nullopt); !st) {
+      problem(st.error());
+      continue;
+    }
+    if (!dry_run && report.problems.empty()) {
+      record->update(common);
+      (*record)["uuid"] = NewUuid(clock_);
+      FillAbsent(type, &*record);
+      auto id = tx->Insert(type, *record);
+      if (!id) {
+        problem(id.error());
+        continue;
+      }
+      ++report.created;
+    }
+    if (progress && (i + 1) % 1000 == 0) progress(static_cast<int64_t>(i + 1));
+    if (report.problems.size() >= 10000) break;
+  }
+  if (progress) progress(static_cast<int64_t>(rows.size()));
+  if (dry_run || !report.problems.empty()) {
+    report.created = 0;
+    return report;  // the transaction rolls back
+  }
+  RETURN_IF_ERROR(tx->Commit());
+  return report;
+}
+
+Status Records::LoadReferenceData() {
+  const domain::Registry& reg = domain::Registry::Get();
+  const EntityType& country = *reg.ByName("country");
+  const EntityType& subdivision = *reg.ByName("subdivision");
+  ASSIGN_OR_RETURN(auto counts, store_.CountAll());
+  if (counts["countries"] > 0) return {};
+  ASSIGN_OR_RETURN(std::unique_ptr<Transaction> tx, store_.BeginWrite());
+  const Actor system{"system"};
+  Json common = NewCommon(system);
+  common["sensitivity"] = "public";
+  for (const domain::CountryInfo& c : ref_.countries) {
+    Json r = common;
+    r["uuid"] = NewUuid(clock_);
+    r["code"] = c.alpha2;
+    r["alpha3"] = c.alpha3;
+    r["numeric"] = c.numeric;
+    r["name"] = c.name;
+    Json names = {{"en", c.common_name.empty() ? c.name : c.common_name}};
+    if (!c.name_vi.empty()) names["vi"] = c.name_vi;
+    r["names"] = names;
+    if (!c.official_name.empty()) r["official_name"] = c.official_name;
+    const domain::CountryRegion region = domain::RegionOf(c.alpha2);
+    if (c.withdrawn_on.empty()) {
+      if (!region.continent.empty()) r["region"] = region.continent;
+      if (!region.subregion.empty()) r["subregion"] = region.subregion;
+    } else {
+      r["withdrawn_on"] = c.withdrawn_on;
+    }
+    FillAbsent(country, &r);
+    RETURN_IF_ERROR(tx->Insert(country, r));
+  }
+  for (const domain::SubdivisionInfo& s : ref_.subdivisions) {
+    Json r = common;
+    r["uuid"] = NewUuid(clock_);
+    r["code"] = s.code;
+    r["country"] = s.country;
+    r["name"] = s.name;
+    if (!s.name_vi.empty() && s.name_vi != s.name) r["names"] = {{"vi", s.name_vi}};
+    r["type"] = s.type;
+    if (!s.parent.empty()) r["parent"] = s.parent;
+    FillAbsent(subdivision, &r);
+    RETURN_IF_ERROR(tx->Insert(subdivision, r));
+  }
+  return tx->Commit();
+}
+
+}  // namespace amity::store

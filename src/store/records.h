@@ -1,0 +1,97 @@
+#pragma once
+// Records: every read and write of declared entities, on any Store. This is where validation,
+// references, uniqueness, the entity's own rules, versions and history happen, once for all
+// engines and all callers (HTTP, CLI, import, demo).
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "base/clock.h"
+#include "domain/codec.h"
+#include "domain/reference.h"
+#include "store/store.h"
+
+namespace amity::store {
+
+struct Actor {
+  std::string name;  // "api", "cli:root", "system"
+};
+
+// One input row of an import, with where it came from (for error messages).
+struct ImportRow {
+  int64_t line = 0;
+  Json values;  // field → value, as JSON input; references may be text (see ResolveReference)
+};
+
+struct ImportProblem {
+  int64_t line = 0;
+  std::string field, reason;
+};
+
+struct ImportReport {
+  int64_t rows = 0;
+  int64_t created = 0;
+  std::vector<ImportProblem> problems;  // empty when the import is (or would be) committed
+};
+
+class Records {
+ public:
+  Records(Store& store, const domain::ReferenceData& ref, const Clock& clock);
+
+  Store& store() { return store_; }
+  const domain::ReferenceData& reference() const { return ref_; }
+
+  // The id named by a URL key: the key field's value for types that have one (countries:
+  // "VN"), else a positive integer id.
+  Result<int64_t> ResolveKey(const EntityType& type, const std::string& key);
+
+  Result<Json> Get(const EntityType& type, int64_t id);
+  Result<Page> List(const EntityType& type, const domain::Query& query);
+  // Counts per value; served from a cache that any committed write to the type invalidates.
+  Result<std::vector<GroupCount>> Count(const EntityType& type, const domain::Query& query,
+                                        const std::string& cache_key);
+  // Newest first; the last entry is the creation.
+  Result<std::vector<HistoryEntry>> History(const EntityType& type, int64_t id);
+
+  Result<Json> Create(const EntityType& type, const Json& input, const Actor& actor);
+  // `expected_version` empty means "any" (If-Match: *).
+  Result<Json> Update(const EntityType& type, int64_t id, std::optional<int64_t> expected_version,
+                      const Json& patch, const Actor& actor);
+  Result<Json> Delete(const EntityType& type, int64_t id, std::optional<int64_t> expected_version,
+                      const Actor& actor);
+  Result<Json> Restore(const EntityType& type, int64_t id, const Actor& actor);
+
+  // Validates every row (resolving textual references), then creates them all in one
+  // transaction, or none: any problem is reported with its line and nothing is written.
+  // With dry_run, validates only. `progress` (may be empty) is called with rows done.
+  Result<ImportReport> Import(const EntityType& type, const std::vector<ImportRow>& rows,
+                              bool dry_run, const Actor& actor,
+                              const std::function<void(int64_t)>& progress = {});
+
+  // Creates countries and subdivisions from the reference data when the tables are empty.
+  Status LoadReferenceData();
+
+ private:
+  // Resolves a textual reference (import): an id, a key, a natural key, "scheme:value".
+  Result<Json> ResolveReference(Transaction& tx, const domain::Field& field, const Json& value);
+  // Checks references, uniqueness and stored rules of a full record.
+  Status CheckStored(Transaction& tx, const EntityType& type, const Json& record,
+                     std::optional<int64_t> id);
+  Json NewCommon(const Actor& actor) const;
+
+  Store& store_;
+  const domain::ReferenceData& ref_;
+  const Clock& clock_;
+
+  struct CachedCount {
+    int64_t generation;
+    std::vector<GroupCount> counts;
+  };
+  std::mutex cache_mu_;
+  std::unordered_map<std::string, CachedCount> count_cache_;
+};
+
+}  // namespace amity::store

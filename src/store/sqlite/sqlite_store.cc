@@ -1,0 +1,684 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <set>
+#include <unordered_map>
+
+#include "domain/registry.h"
+#include "embedded/amity_sql.h"
+#include "store/columns.h"
+
+namespace amity::store {
+namespace {
+
+using domain::Condition;
+using domain::FieldType;
+using domain::Op;
+using domain::Query;
+
+Error SqlError(sqlite3* db, int rc, const std::string& what) {
+  const int primary = rc & 0xff;
+  std::string msg = what + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
+    return Error{ErrorCode::kUnavailable, "the database is busy; try again", {}};
+  }
+  if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+    return Error{ErrorCode::kAlreadyExists, msg, {}};
+  }
+  if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
+    return Error{ErrorCode::kInvalidArgument, "a reference points to a record that does not exist", {}};
+  }
+  if (primary == SQLITE_FULL) return Error{ErrorCode::kUnavailable, "the disk is full", {}};
+  return Error{ErrorCode::kInternal, msg, {}};
+}
+
+// One connection and its prepared statements.
+class Conn {
+ public:
+  ~Conn() {
+    for (auto& [_, s] : stmts_) sqlite3_finalize(s);
+    if (db_) sqlite3_close_v2(db_);
+  }
+  static Result<std::unique_ptr<Conn>> Open(const std::string& path, int busy_ms, bool create) {
+    auto c = std::make_unique<Conn>();
+    const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) |
+                      SQLITE_OPEN_NOMUTEX;
+    const int rc = sqlite3_open_v2(path.c_str(), &c->db_, flags, nullptr);
+    if (rc != SQLITE_OK) {
+      return Fail(ErrorCode::kUnavailable, "cannot open database " + path + ": " +
+                                               (c->db_ ? sqlite3_errmsg(c->db_) : sqlite3_errstr(rc)));
+    }
+    sqlite3_busy_timeout(c->db_, busy_ms);
+    sqlite3_extended_result_codes(c->db_, 1);
+    for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
+                               "PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY"}) {
+      RETURN_IF_ERROR(c->Exec(pragma));
+    }
+    return c;
+  }
+  sqlite3* db() { return db_; }
+
+  // Runs SQL without parameters (pragmas, migrations, BEGIN/COMMIT).
+  Status Exec(const std::string& sql) {
+    char* err = nullptr;
+    const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+      std::string what = err ? err : "";
+      sqlite3_free(err);
+      return tl::unexpected(SqlError(db_, rc, what.empty() ? sql.substr(0, 60) : what));
+    }
+    return {};
+  }
+
+  // A cached prepared statement, reset and cleared of bindings.
+  Result<sqlite3_stmt*> Prepare(const std::string& sql) {
+    auto it = stmts_.find(sql);
+    if (it != stmts_.end()) {
+      sqlite3_reset(it->second);
+      sqlite3_clear_bindings(it->second);
+      return it->second;
+    }
+    if (stmts_.size() > 256) {
+      for (auto& [_, s] : stmts_) sqlite3_finalize(s);
+      stmts_.clear();
+    }
+    sqlite3_stmt* s = nullptr;
+    const int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
+                                      SQLITE_PREPARE_PERSISTENT, &s, nullptr);
+    if (rc != SQLITE_OK) return tl::unexpected(SqlError(db_, rc, "prepare"));
+    stmts_.emplace(sql, s);
+    return s;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, sqlite3_stmt*> stmts_;
+};
+
+// Binds JSON scalars: integers, booleans (as 0/1), strings, null; others as JSON text.
+void Bind(sqlite3_stmt* s, int i, const Json& v) {
+  if (v.is_null()) {
+    sqlite3_bind_null(s, i);
+  } else if (v.is_boolean()) {
+    sqlite3_bind_int(s, i, v.get<bool>() ? 1 : 0);
+  } else if (v.is_number_integer()) {
+    sqlite3_bind_int64(s, i, v.get<int64_t>());
+  } else if (v.is_number_float()) {
+    sqlite3_bind_double(s, i, v.get<double>());
+  } else if (v.is_string()) {
+    const std::string& str = v.get_ref<const std::string&>();
+    sqlite3_bind_text(s, i, str.data(), static_cast<int>(str.size()), SQLITE_TRANSIENT);
+  } else {
+    const std::string str = v.dump();
+    sqlite3_bind_text(s, i, str.data(), static_cast<int>(str.size()), SQLITE_TRANSIENT);
+  }
+}
+
+void BindAll(sqlite3_stmt* s, const std::vector<Json>& params) {
+  for (size_t i = 0; i < params.size(); ++i) Bind(s, static_cast<int>(i + 1), params[i]);
+}
+
+Json ColumnValue(sqlite3_stmt* s, int i, ColumnKind kind) {
+  const int t = sqlite3_column_type(s, i);
+  if (t == SQLITE_NULL) return Json();
+  switch (kind) {
+    case ColumnKind::kInteger: return Json(static_cast<int64_t>(sqlite3_column_int64(s, i)));
+    case ColumnKind::kBoolean: return Json(sqlite3_column_int(s, i) != 0);
+    case ColumnKind::kJson: {
+      const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
+      return Json::parse(p, p + sqlite3_column_bytes(s, i), nullptr, false);
+    }
+    case ColumnKind::kText: {
+      const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
+      return Json(std::string(p, static_cast<size_t>(sqlite3_column_bytes(s, i))));
+    }
+  }
+  return Json();
+}
+
+// The value a record holds for one column.
+Json ValueFor(const Json& record, const Column& c) {
+  auto it = record.find(c.field->name);
+  if (it == record.end() || it->is_null()) return Json();
+  if (!c.part.empty()) return it->value(c.part, Json());
+  if (c.kind == ColumnKind::kJson) return Json(it->dump());
+  return *it;
+}
+
+// Reads the current row into a record (columns in ColumnsOf order, starting at `first`).
+Json RowToRecord(sqlite3_stmt* s, const EntityType& type, int first = 0) {
+  Json r = Json::object();
+  int i = first;
+  for (const Column& c : ColumnsOf(type)) {
+    Json v = ColumnValue(s, i++, c.kind);
+    if (!c.part.empty()) {
+      if (!v.is_null()) r[c.field->name][c.part] = std::move(v);
+      else if (!r.contains(c.field->name)) r[c.field->name] = nullptr;
+    } else {
+      r[c.field->name] = std::move(v);
+    }
+  }
+  return r;
+}
+
+const std::string& SelectList(const EntityType& type) {
+  static std::mutex mu;
+  static std::map<const EntityType*, std::string> cache;
+  std::lock_guard lock(mu);
+  auto& s = cache[&type];
+  if (s.empty()) {
+    for (const Column& c : ColumnsOf(type)) s += (s.empty() ? "" : ", ") + Quote(c.name);
+  }
+  return s;
+}
+
+// WHERE clause text and parameters for a query's conditions (without paging).
+void AppendConditions(const EntityType& type, const Query& q, std::string* sql,
+                      std::vector<Json>* params) {
+  *sql += q.deleted ? " WHERE deleted_at IS NOT NULL" : " WHERE deleted_at IS NULL";
+  for (const Condition& c : q.conditions) {
+    if (c.pseudo == "identifier") {
+      *sql += " AND id IN (SELECT record_id FROM identifier WHERE entity = ? AND scheme = ? AND value = ?)";
+      params->push_back(type.name);
+      params->push_back(c.values[0]);
+      params->push_back(c.values[1]);
+      continue;
+    }
+    if (c.pseudo == "q") {
+      std::string any;
+      for (const domain::Field& f : type.fields) {
+        if (!f.searchable) continue;
+        any += (any.empty() ? "" : " OR ") + Quote(f.name) + " LIKE ? ESCAPE '\\'";
+        std::string pattern = "%";
+        for (char ch : c.values[0].get<std::string>()) {
+          if (ch == '%' || ch == '_' || ch == '\\') pattern += '\\';
+          pattern += ch;
+        }
+        params->push_back(pattern + "%");
+      }
+      *sql += any.empty() ? " AND 0" : " AND (" + any + ")";
+      continue;
+    }
+    const Column* col = ColumnOf(type, c.field->name);
+    const std::string name = Quote(col->name);
+    switch (c.op) {
+      case Op::kEq: *sql += " AND " + name + " = ?"; break;
+      case Op::kNe: *sql += " AND (" + name + " IS NULL OR " + name + " <> ?)"; break;
+      case Op::kGt: *sql += " AND " + name + " > ?"; break;
+      case Op::kGte: *sql += " AND " + name + " >= ?"; break;
+      case Op::kLt: *sql += " AND " + name + " < ?"; break;
+      case Op::kLte: *sql += " AND " + name + " <= ?"; break;
+      case Op::kIsNull: *sql += " AND " + name + " IS NULL"; break;
+      case Op::kNotNull: *sql += " AND " + name + " IS NOT NULL"; break;
+      case Op::kIn: {
+        *sql += " AND " + name + " IN (";
+        for (size_t i = 0; i < c.values.size(); ++i) *sql += i ? ", ?" : "?";
+        *sql += ")";
+        break;
+      }
+      case Op::kPrefix:
+      case Op::kContains: {
+        std::string pattern = c.op == Op::kContains ? "%" : "";
+        for (char ch : c.values[0].get<std::string>()) {
+          if (ch == '%' || ch == '_' || ch == '\\') pattern += '\\';
+          pattern += ch;
+        }
+        pattern += "%";
+        if (col->kind == ColumnKind::kJson && c.field->type != FieldType::kMultilingualText) {
+          *sql += " AND EXISTS (SELECT 1 FROM json_each(" + name + ") WHERE value = ?)";
+          params->push_back(c.values[0]);
+        } else if (col->kind == ColumnKind::kJson) {
+          *sql += " AND EXISTS (SELECT 1 FROM json_each(" + name + ") WHERE value LIKE ? ESCAPE '\\')";
+          params->push_back(pattern);
+        } else {
+          *sql += " AND " + name + " LIKE ? ESCAPE '\\'";
+          params->push_back(pattern);
+        }
+        continue;
+      }
+    }
+    if (c.op != Op::kIsNull && c.op != Op::kNotNull) {
+      for (const Json& v : c.values) params->push_back(v);
+    }
+  }
+}
+
+class SqliteStore;
+
+class SqliteTransaction final : public Transaction {
+ public:
+  SqliteTransaction(std::unique_lock<std::mutex> lock, Conn* conn)
+      : lock_(std::move(lock)), conn_(conn) {}
+  ~SqliteTransaction() override {
+    if (!done_) (void)conn_->Exec("ROLLBACK");
+  }
+
+  Result<std::optional<Json>> Find(std::string_view entity, int64_t id,
+                                   bool include_deleted) override {
+    const EntityType* type = domain::Registry::Get().ByName(entity);
+    if (!type) return Fail(ErrorCode::kInternal, "unknown entity " + std::string(entity));
+    return GetOn(*conn_, *type, id, include_deleted);
+  }
+
+  Result<std::vector<int64_t>> FindIds(const EntityType& type, const std::string& field,
+                                       const Json& value, int limit) override {
+    std::string sql;
+    std::vector<Json> params;
+    if (field == "identifiers") {
+      sql = "SELECT record_id FROM identifier WHERE entity = ? AND scheme = ? AND value = ? LIMIT ?";
+      params = {type.name, value["scheme"], value["value"], limit};
+    } else {
+      sql = "SELECT id FROM " + Quote(TableOf(type)) + " WHERE " + Quote(field) + " = ? LIMIT ?";
+      params = {value, limit};
+    }
+    ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(sql));
+    BindAll(s, params);
+    std::vector<int64_t> out;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) out.push_back(sqlite3_column_int64(s, 0));
+    if (rc != SQLITE_DONE) return tl::unexpected(SqlError(conn_->db(), rc, "find"));
+    return out;
+  }
+
+  Result<int64_t> Insert(const EntityType& type, const Json& record) override {
+    const std::vector<Column>& cols = ColumnsOf(type);
+    std::string& sql = insert_sql_[&type];
+    if (sql.empty()) {
+      std::string names, marks;
+      for (size_t i = 1; i < cols.size(); ++i) {  // all but id
+        names += (i > 1 ? ", " : "") + Quote(cols[i].name);
+        marks += i > 1 ? ", ?" : "?";
+      }
+      sql = "INSERT INTO " + Quote(TableOf(type)) + " (" + names + ") VALUES (" + marks + ")";
+    }
+    ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(sql));
+    for (size_t i = 1; i < cols.size(); ++i) Bind(s, static_cast<int>(i), ValueFor(record, cols[i]));
+    const int rc = sqlite3_step(s);
+    if (rc != SQLITE_DONE) return tl::unexpected(SqlError(conn_->db(), rc, "insert " + type.name));
+    const int64_t id = sqlite3_last_insert_rowid(conn_->db());
+    RETURN_IF_ERROR(WriteIdentifiers(type, id, record, false));
+    touched_.insert(type.name);
+    return id;
+  }
+
+  Status Replace(const EntityType& type, int64_t id, const Json& record) override {
+    const std::vector<Column>& cols = ColumnsOf(type);
+    std::string sql = "UPDATE " + Quote(TableOf(type)) + " SET ";
+    for (size_t i = 1; i < cols.size(); ++i) sql += (i > 1 ? ", " : "") + Quote(cols[i].name) + " = ?";
+    sql += " WHERE id = ?";
+    ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(sql));
+    for (size_t i = 1; i < cols.size(); ++i) Bind(s, static_cast<int>(i), ValueFor(record, cols[i]));
+    sqlite3_bind_int64(s, static_cast<int>(cols.size()), id);
+    const int rc = sqlite3_step(s);
+    if (rc != SQLITE_DONE) return tl::unexpected(SqlError(conn_->db(), rc, "update " + type.name));
+    if (sqlite3_changes(conn_->db()) != 1) {
+      return Fail(ErrorCode::kNotFound, "no " + type.name + " with id " + std::to_string(id));
+    }
+    RETURN_IF_ERROR(WriteIdentifiers(type, id, record, true));
+    touched_.insert(type.name);
+    return {};
+  }
+
+  Status AppendHistory(const HistoryEntry& e) override {
+    ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                     conn_->Prepare("INSERT INTO history (entity, record_id, version, at, actor, "
+                                    "action, changes) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    BindAll(s, {e.entity, e.record_id, e.version, e.at, e.actor, e.action, e.changes.dump()});
+    const int rc = sqlite3_step(s);
+    if (rc != SQLITE_DONE) return tl::unexpected(SqlError(conn_->db(), rc, "history"));
+    return {};
+  }
+
+  Status Commit() override {
+    for (const std::string& entity : touched_) {
+      ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                       conn_->Prepare("INSERT INTO generation (entity, n) VALUES (?, 1) "
+                                      "ON CONFLICT (entity) DO UPDATE SET n = n + 1"));
+      BindAll(s, {entity});
+      const int rc = sqlite3_step(s);
+      if (rc != SQLITE_DONE) return tl::unexpected(SqlError(conn_->db(), rc, "generation"));
+    }
+    RETURN_IF_ERROR(conn_->Exec("COMMIT"));
+    done_ = true;
+    return {};
+  }
+
+  static Result<std::optional<Json>> GetOn(Conn& conn, const EntityType& type, int64_t id,
+                                           bool include_deleted) {
+    const std::string sql = "SELECT " + SelectList(type) + " FROM " + Quote(TableOf(type)) +
+                            " WHERE id = ?" + (include_deleted ? "" : " AND deleted_at IS NULL");
+    ASSIGN_OR_RETURN(sqlite3_stmt * s, conn.Prepare(sql));
+    sqlite3_bind_int64(s, 1, id);
+    const int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+      Json r = RowToRecord(s, type);
+      sqlite3_reset(s);
+      return std::optional<Json>(std::move(r));
+    }
+    if (rc != SQLITE_DONE) return tl::unexpected(SqlError(conn.db(), rc, "get " + type.name));
+    return std::optional<Json>();
+  }
+
+ private:
+  Status WriteIdentifiers(const EntityType& type, int64_t id, const Json& record, bool replace) {
+    const domain::Field* f = type.Find("identifiers");
+    if (!f || f->type != FieldType::kIdentifiers) return {};
+    if (replace) {
+      ASSIGN_OR_RETURN(sqlite3_stmt * d,
+                       conn_->Prepare("DELETE FROM identifier WHERE entity = ? AND record_id = ?"));
+      BindAll(d, {type.name, id});
+      const int rc = sqlite3_step(d);
+      if (rc != SQLITE_DONE) return tl::unexpected(SqlError(conn_->db(), rc, "identifiers"));
+    }
+    auto it = record.find("identifiers");
+    if (it == record.end() || !it->is_array()) return {};
+    for (const Json& e : *it) {
+      ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                       conn_->Prepare("INSERT INTO identifier (entity, scheme, value, record_id) "
+                                      "VALUES (?, ?, ?, ?)"));
+      BindAll(s, {type.name, e["scheme"], e["value"], id});
+      const int rc = sqlite3_step(s);
+      if (rc != SQLITE_DONE) {
+        Error err = SqlError(conn_->db(), rc, "identifier");
+        if (err.code == ErrorCode::kAlreadyExists) {
+          return Fail(ErrorCode::kAlreadyExists,
+                      "identifiers: " + e["scheme"].get<std::string>() + ":" +
+                          e["value"].get<std::string>() + " belongs to another " + type.name,
+                      {{"identifiers", "already used by another " + type.name}});
+        }
+        return tl::unexpected(err);
+      }
+    }
+    return {};
+  }
+
+  std::unique_lock<std::mutex> lock_;
+  Conn* conn_;
+  bool done_ = false;
+  std::set<std::string> touched_;
+  std::map<const EntityType*, std::string> insert_sql_;
+};
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(std::string path, SqliteOptions options) : path_(std::move(path)), options_(options) {}
+
+  Status Init() {
+    ASSIGN_OR_RETURN(writer_, Conn::Open(path_, options_.busy_timeout_ms, true));
+    RETURN_IF_ERROR(Migrate());
+    for (int i = 0; i < options_.read_connections; ++i) {
+      ASSIGN_OR_RETURN(std::unique_ptr<Conn> c, Conn::Open(path_, options_.busy_timeout_ms, false));
+      RETURN_IF_ERROR(c->Exec("PRAGMA query_only=ON"));
+      free_.push_back(c.get());
+      readers_.push_back(std::move(c));
+    }
+    return {};
+  }
+
+  std::string Dialect() const override { return "sqlite"; }
+
+  Result<std::unique_ptr<Transaction>> BeginWrite() override {
+    std::unique_lock lock(write_mu_);
+    RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE"));
+    return std::unique_ptr<Transaction>(new SqliteTransaction(std::move(lock), writer_.get()));
+  }
+
+  Result<std::optional<Json>> Get(const EntityType& type, int64_t id) override {
+    Reader r(this);
+    return SqliteTransaction::GetOn(*r.conn, type, id, true);
+  }
+
+  Result<std::optional<int64_t>> IdByKey(const EntityType& type, const std::string& key) override {
+    Reader r(this);
+    ASSIGN_OR_RETURN(sqlite3_stmt * s, r.conn->Prepare("SELECT id FROM " + Quote(TableOf(type)) +
+                                                       " WHERE " + Quote(type.key_field) + " = ?"));
+    Bind(s, 1, key);
+    const int rc = sqlite3_step(s);
+    std::optional<int64_t> out;
+    if (rc == SQLITE_ROW) out = sqlite3_column_int64(s, 0);
+    else if (rc != SQLITE_DONE) return tl::unexpected(SqlError(r.conn->db(), rc, "key"));
+    sqlite3_reset(s);
+    return out;
+  }
+
+  Result<Page> List(const EntityType& type, const Query& q) override {
+    Reader r(this);
+    std::string where;
+    std::vector<Json> params;
+    AppendConditions(type, q, &where, &params);
+    Page page;
+    if (q.total) {
+      ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                       r.conn->Prepare("SELECT count(*) FROM " + Quote(TableOf(type)) + where));
+      BindAll(s, params);
+      const int rc = sqlite3_step(s);
+      if (rc != SQLITE_ROW) return tl::unexpected(SqlError(r.conn->db(), rc, "total"));
+      page.total = sqlite3_column_int64(s, 0);
+      sqlite3_reset(s);
+    }
+    const std::string sort = q.sort ? Quote(ColumnOf(type, q.sort->name)->name) : "";
+    const char* cmp = q.descending ? "<" : ">";
+    if (q.after) {
+      const std::string id_cmp = std::string(" id ") + cmp + " ?";
+      if (!q.sort) {
+        where += " AND" + id_cmp;
+        params.push_back(q.after->id);
+      } else if (q.after->sort_value.is_null()) {
+        // Nulls come first ascending, last descending.
+        where += q.descending ? " AND (" + sort + " IS NULL AND" + id_cmp + ")"
+                              : " AND ((" + sort + " IS NULL AND" + id_cmp + ") OR " + sort + " IS NOT NULL)";
+        params.push_back(q.after->id);
+      } else {
+        where += " AND (" + sort + " " + cmp + " ? OR (" + sort + " = ? AND" + id_cmp + ")" +
+                 (q.descending ? " OR " + sort + " IS NULL" : "") + ")";
+        params.push_back(q.after->sort_value);
+        params.push_back(q.after->sort_value);
+        params.push_back(q.after->id);
+      }
+    }
+    const char* dir = q.descending ? " DESC" : "";
+    std::string sql = "SELECT " + SelectList(type) + " FROM " + Quote(TableOf(type)) + where +
+                      " ORDER BY ";
+    if (q.sort) sql += sort + dir + (q.descending ? " NULLS LAST, " : " NULLS FIRST, ");
+    sql += std::string("id") + dir + " LIMIT ?";
+    params.push_back(q.limit + 1);
+    ASSIGN_OR_RETURN(sqlite3_stmt * s, r.conn->Prepare(sql));
+    BindAll(s, params);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) page.items.push_back(RowToRecord(s, type));
+    if (rc != SQLITE_DONE) return tl::unexpected(SqlError(r.conn->db(), rc, "list " + type.name));
+    if (static_cast<int>(page.items.size()) > q.limit) {
+      page.items.pop_back();
+      const Json& last = page.items.back();
+      page.next_cursor = domain::EncodeCursor(q, q.sort ? last[q.sort->name] : Json(),
+                                              last["id"].get<int64_t>());
+    }
+    return page;
+  }
+
+  Result<std::vector<GroupCount>> Count(const EntityType& type, const Query& q) override {
+    Reader r(this);
+    std::string where;
+    std::vector<Json> params;
+    AppendConditions(type, q, &where, &params);
+    const Column* col = ColumnOf(type, q.group_by->name);
+    const std::string name = Quote(col->name);
+    ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                     r.conn->Prepare("SELECT " + name + ", count(*) FROM " + Quote(TableOf(type)) +
+                                     where + " GROUP BY " + name + " ORDER BY 2 DESC, 1"));
+    BindAll(s, params);
+    std::vector<GroupCount> out;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+      out.push_back({ColumnValue(s, 0, col->kind), sqlite3_column_int64(s, 1)});
+    }
+    if (rc != SQLITE_DONE) return tl::unexpected(SqlError(r.conn->db(), rc, "count"));
+    return out;
+  }
+
+  Result<std::vector<HistoryEntry>> History(const EntityType& type, int64_t id) override {
+    Reader r(this);
+    ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                     r.conn->Prepare("SELECT version, at, actor, action, changes FROM history "
+                                     "WHERE entity = ? AND record_id = ? ORDER BY id DESC"));
+    BindAll(s, {type.name, id});
+    std::vector<HistoryEntry> out;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+      HistoryEntry e;
+      e.entity = type.name;
+      e.record_id = id;
+      e.version = sqlite3_column_int64(s, 0);
+      e.at = ColumnValue(s, 1, ColumnKind::kText).get<std::string>();
+      e.actor = ColumnValue(s, 2, ColumnKind::kText).get<std::string>();
+      e.action = ColumnValue(s, 3, ColumnKind::kText).get<std::string>();
+      e.changes = ColumnValue(s, 4, ColumnKind::kJson);
+      out.push_back(std::move(e));
+    }
+    if (rc != SQLITE_DONE) return tl::unexpected(SqlError(r.conn->db(), rc, "history"));
+    return out;
+  }
+
+  Result<int64_t> Generation(const std::string& entity) override {
+    Reader r(this);
+    ASSIGN_OR_RETURN(sqlite3_stmt * s, r.conn->Prepare("SELECT n FROM generation WHERE entity = ?"));
+    BindAll(s, {entity});
+    const int rc = sqlite3_step(s);
+    int64_t n = 0;
+    if (rc == SQLITE_ROW) n = sqlite3_column_int64(s, 0);
+    else if (rc != SQLITE_DONE) return tl::unexpected(SqlError(r.conn->db(), rc, "generation"));
+    sqlite3_reset(s);
+    return n;
+  }
+
+  Result<std::map<std::string, int64_t>> CountAll() override {
+    Reader r(this);
+    std::map<std::string, int64_t> out;
+    for (const EntityType& t : domain::Registry::Get().types()) {
+      ASSIGN_OR_RETURN(sqlite3_stmt * s, r.conn->Prepare("SELECT count(*) FROM " + Quote(TableOf(t)) +
+                                                         " WHERE deleted_at IS NULL"));
+      const int rc = sqlite3_step(s);
+      if (rc != SQLITE_ROW) return tl::unexpected(SqlError(r.conn->db(), rc, "count"));
+      out[t.plural] = sqlite3_column_int64(s, 0);
+      sqlite3_reset(s);
+    }
+    return out;
+  }
+
+  Status Backup(const std::string& path) override {
+    sqlite3* dest = nullptr;
+    int rc = sqlite3_open_v2(path.c_str(), &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+    if (rc != SQLITE_OK) {
+      std::string msg = dest ? sqlite3_errmsg(dest) : sqlite3_errstr(rc);
+      sqlite3_close(dest);
+      return Fail(ErrorCode::kInvalidArgument, "cannot create backup file " + path + ": " + msg);
+    }
+    Reader r(this);
+    sqlite3_backup* b = sqlite3_backup_init(dest, "main", r.conn->db(), "main");
+    if (!b) {
+      std::string msg = sqlite3_errmsg(dest);
+      sqlite3_close(dest);
+      return Fail(ErrorCode::kInternal, "backup: " + msg);
+    }
+    // One step copies everything from one read snapshot: consistent while others write.
+    rc = sqlite3_backup_step(b, -1);
+    sqlite3_backup_finish(b);
+    if (rc != SQLITE_DONE) {
+      std::string msg = sqlite3_errstr(rc);
+      sqlite3_close(dest);
+      return Fail(ErrorCode::kUnavailable, "backup failed: " + msg);
+    }
+    rc = sqlite3_close(dest);
+    if (rc != SQLITE_OK) return Fail(ErrorCode::kInternal, "backup close failed");
+    return {};
+  }
+
+ private:
+  // Borrows a read connection for the scope.
+  struct Reader {
+    explicit Reader(SqliteStore* store) : store(store) {
+      std::unique_lock lock(store->pool_mu_);
+      store->pool_cv_.wait(lock, [&] { return !store->free_.empty(); });
+      conn = store->free_.back();
+      store->free_.pop_back();
+    }
+    ~Reader() {
+      {
+        std::lock_guard lock(store->pool_mu_);
+        store->free_.push_back(conn);
+      }
+      store->pool_cv_.notify_one();
+    }
+    SqliteStore* store;
+    Conn* conn;
+  };
+
+  Status Migrate() {
+    RETURN_IF_ERROR(writer_->Exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
+        "NULL, applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))"));
+    int64_t current = 0;
+    {
+      ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                       writer_->Prepare("SELECT coalesce(max(version), 0) FROM schema_migrations"));
+      if (sqlite3_step(s) == SQLITE_ROW) current = sqlite3_column_int64(s, 0);
+      sqlite3_reset(s);
+    }
+    for (std::string_view name : amity_sql::Names()) {
+      const std::string prefix = "sql/migrations/sqlite/";
+      if (!name.starts_with(prefix)) continue;
+      const std::string file(name.substr(prefix.size()));
+      const int64_t version = std::stoll(file.substr(0, 4));
+      if (version <= current) continue;
+      RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE"));
+      Status st = writer_->Exec(std::string(amity_sql::Get(name)));
+      if (st) {
+        auto s = writer_->Prepare("INSERT INTO schema_migrations (version, name) VALUES (?, ?)");
+        if (!s) {
+          st = tl::unexpected(s.error());
+        } else {
+          BindAll(*s, {version, file});
+          const int rc = sqlite3_step(*s);
+          if (rc != SQLITE_DONE) st = tl::unexpected(SqlError(writer_->db(), rc, "migration"));
+        }
+      }
+      if (st) st = writer_->Exec("COMMIT");
+      if (!st) {
+        (void)writer_->Exec("ROLLBACK");
+        return Fail(ErrorCode::kInternal, "migration " + file + " failed: " + st.error().message);
+      }
+    }
+    return {};
+  }
+
+  std::string path_;
+  SqliteOptions options_;
+  std::unique_ptr<Conn> writer_;
+  std::mutex write_mu_;
+  std::vector<std::unique_ptr<Conn>> readers_;
+  std::vector<Conn*> free_;
+  std::mutex pool_mu_;
+  std::condition_variable pool_cv_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqlite(const std::string& path, SqliteOptions options) {
+  auto store = std::make_unique<SqliteStore>(path, options);
+  RETURN_IF_ERROR(store->Init());
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+Result<std::unique_ptr<Store>> OpenStore(const std::string& url) {
+  std::string path = url;
+  if (path.starts_with("sqlite:")) path = path.substr(7);
+  if (url.starts_with("postgresql:") || url.starts_with("postgres:")) {
+    return Fail(ErrorCode::kInvalidArgument, "PostgreSQL is not supported by this build yet");
+  }
+  return OpenSqlite(path);
+}
+
+}  // namespace amity::store

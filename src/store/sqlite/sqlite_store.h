@@ -1,0 +1,20 @@
+#pragma once
+// The SQLite engine: one database file in WAL mode, foreign keys on, synchronous=FULL (an
+// acknowledged commit survives power loss), prepared statements only. Reads use a pool of
+// connections; writes go through one writer connection, one transaction at a time per process
+// (BEGIN IMMEDIATE plus a busy timeout serialises writers across processes).
+#include <memory>
+#include <string>
+
+#include "store/store.h"
+
+namespace amity::store {
+
+struct SqliteOptions {
+  int read_connections = 8;
+  int busy_timeout_ms = 10000;
+};
+
+Result<std::unique_ptr<Store>> OpenSqlite(const std::string& path, SqliteOptions options = {});
+
+}  // namespace amity::store

@@ -1,0 +1,89 @@
+#pragma once
+// The storage contract. One implementation per engine (sqlite/, later postgres/); everything
+// above this file (records.h, io, http) is engine-agnostic. The contract tests in
+// tests/store_contract_test.cc are what any engine must pass.
+//
+// Records are JSON objects holding the common fields and the declared fields, as
+// domain/codec.h produces them. Thread safety: a Store is shared by all threads; each call is
+// independent; a Transaction belongs to the thread that began it.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/error.h"
+#include "domain/entity.h"
+#include "domain/query.h"
+
+namespace amity::store {
+
+using domain::EntityType;
+using domain::Json;
+
+struct Page {
+  std::vector<Json> items;
+  std::string next_cursor;  // empty on the last page
+  std::optional<int64_t> total;
+};
+
+struct GroupCount {
+  Json value;  // null for records without a value
+  int64_t count = 0;
+};
+
+struct HistoryEntry {
+  std::string entity;
+  int64_t record_id = 0;
+  int64_t version = 0;
+  std::string at, actor, action;  // action: update, delete, restore
+  Json changes;                   // {field: {"before": …, "after": …}}
+};
+
+// A write transaction. Rolls back unless Commit() succeeds. Writes are serialised: at most one
+// write transaction is open per database at a time (others wait, then fail with kUnavailable).
+class Transaction : public domain::Lookup {
+ public:
+  // Ids (at most `limit`, live or deleted) of records whose `field` equals `value`; for
+  // identifiers, `value` is {"scheme", "value"}.
+  virtual Result<std::vector<int64_t>> FindIds(const EntityType& type, const std::string& field,
+                                               const Json& value, int limit) = 0;
+  // Inserts a new record (every common field but id set); returns its id.
+  virtual Result<int64_t> Insert(const EntityType& type, const Json& record) = 0;
+  // Replaces the stored record `id` with `record` (the whole record, common fields included).
+  virtual Status Replace(const EntityType& type, int64_t id, const Json& record) = 0;
+  virtual Status AppendHistory(const HistoryEntry& entry) = 0;
+  virtual Status Commit() = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  virtual std::string Dialect() const = 0;  // "sqlite", "postgresql"
+
+  virtual Result<std::unique_ptr<Transaction>> BeginWrite() = 0;
+
+  // Reads see committed data only.
+  virtual Result<std::optional<Json>> Get(const EntityType& type, int64_t id) = 0;
+  // The id of the record whose key field (EntityType::key_field) equals `key`.
+  virtual Result<std::optional<int64_t>> IdByKey(const EntityType& type, const std::string& key) = 0;
+  virtual Result<Page> List(const EntityType& type, const domain::Query& query) = 0;
+  virtual Result<std::vector<GroupCount>> Count(const EntityType& type,
+                                                const domain::Query& query) = 0;
+  // Newest first.
+  virtual Result<std::vector<HistoryEntry>> History(const EntityType& type, int64_t id) = 0;
+  // A number that changes whenever a committed write touches `entity` (in any process).
+  virtual Result<int64_t> Generation(const std::string& entity) = 0;
+  // Live (not deleted) records per entity type.
+  virtual Result<std::map<std::string, int64_t>> CountAll() = 0;
+  // A consistent copy of the whole database at `path`, safe while serving.
+  virtual Status Backup(const std::string& path) = 0;
+};
+
+// Opens the engine named by `url`: a file path or "sqlite:PATH" (more engines later).
+// Creates the database if needed and applies pending migrations.
+Result<std::unique_ptr<Store>> OpenStore(const std::string& url);
+
+}  // namespace amity::store
