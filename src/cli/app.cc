@@ -299,6 +299,7 @@ int Main(int argc, char** argv) {
 
   auto* init = app.add_subcommand("init", "create the data directory and database with reference data");
   auto* version = app.add_subcommand("version", "print the version");
+  auto* openapi = app.add_subcommand("openapi", "print the OpenAPI document the server serves");
 
   ServeOptions serve_opts;
   auto* serve = app.add_subcommand("serve", "serve the API and web UI");
@@ -341,6 +342,10 @@ int Main(int argc, char** argv) {
   }
   if (*version) {
     std::printf("amity %s\n", AMITY_VERSION);
+    return kExitOk;
+  }
+  if (*openapi) {
+    std::printf("%s\n", http::BuildOpenApi(domain::Registry::Get(), AMITY_VERSION).dump(2).c_str());
     return kExitOk;
   }
   if (*init) {

@@ -72,6 +72,7 @@ const std::vector<Field>& CommonFields() {
     Field& notes = add("notes", FieldType::kText, {"Notes", "Ghi chú"});
     notes.max_length = 20000;
     notes.searchable = true;
+    notes.filterable = true;
     add("deleted_at", FieldType::kDateTime, {"Deleted", "Ngày xoá"}).read_only = true;
     return f;
   }();

@@ -13,12 +13,10 @@ Status CheckNoCycle(const Json& record, std::optional<int64_t> id, Lookup& looku
   int64_t at = record["parent"].get<int64_t>();
   for (int depth = 0; depth < 64; ++depth) {
     if (id && at == *id) {
-      return Fail(ErrorCode::kFailedPrecondition,
-                  "parent: unit " + std::to_string(at) +
-                      " cannot be its own ancestor; the change would make a cycle",
-                  {{"parent", "would make a cycle in the unit tree (unit " + std::to_string(*id) +
-                                  " is an ancestor of unit " +
-                                  std::to_string(record["parent"].get<int64_t>()) + ")"}});
+      const std::string reason = "would make a cycle: unit " + std::to_string(*id) +
+                                 " is an ancestor of unit " +
+                                 std::to_string(record["parent"].get<int64_t>());
+      return Fail(ErrorCode::kFailedPrecondition, "parent: " + reason, {{"parent", reason}});
     }
     ASSIGN_OR_RETURN(std::optional<Json> up, lookup.Find("unit", at, true));
     if (!up || !up->contains("parent") || (*up)["parent"].is_null()) return {};

@@ -188,8 +188,8 @@ Result<ReadResult> ReadCsv(std::istream& in, const domain::EntityType& type,
           targets.push_back(t);
         }
         if (!bad.empty()) {
-          return Fail(ErrorCode::kInvalidArgument,
-                      "line 1: " + bad[0].field + " " + bad[0].reason, std::move(bad));
+          std::string message = "line 1: " + bad[0].field + " " + bad[0].reason;
+          return Fail(ErrorCode::kInvalidArgument, std::move(message), std::move(bad));
         }
         continue;
       }
@@ -217,7 +217,8 @@ Result<ReadResult> ReadCsv(std::istream& in, const domain::EntityType& type,
             row.values[t.field->name] = *alpha2;
           } else if (mapping.unknown_country_to_notes) {
             std::string notes = row.values.value("notes", "");
-            notes += (notes.empty() ? "" : "\n") + std::string("country in source: ") + code;
+            if (!notes.empty()) notes.push_back('\n');
+            notes.append("country in source: ").append(code);
             row.values["notes"] = notes;
             ++result.notes_added;
           } else {
@@ -232,12 +233,17 @@ Result<ReadResult> ReadCsv(std::istream& in, const domain::EntityType& type,
           ok = false;
           break;
         }
+        Json& slot = row.values[t.field->name];
         if (t.field->type == FieldType::kIdentifiers && !t.sub.empty()) {
-          row.values[t.field->name].push_back({{"scheme", t.sub}, {"value", *v}});
+          slot.push_back({{"scheme", t.sub}, {"value", *v}});
         } else if (!t.sub.empty()) {
-          row.values[t.field->name][t.sub] = *v;
+          slot[t.sub] = *v;  // a column for one language wins over a column of labelled names
+        } else if (t.field->type == FieldType::kMultilingualText && slot.is_object() && v->is_object()) {
+          for (const auto& [lang, text] : v->items()) {
+            if (!slot.contains(lang)) slot[lang] = text;
+          }
         } else {
-          row.values[t.field->name] = *v;
+          slot = *v;
         }
       }
       if (ok) result.rows.push_back(std::move(row));

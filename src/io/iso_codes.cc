@@ -8,6 +8,8 @@
 #include <boost/locale.hpp>
 #include <nlohmann/json.hpp>
 
+#include "base/text.h"
+
 namespace amity::io {
 namespace {
 
@@ -116,10 +118,17 @@ Result<domain::ReferenceData> LoadIsoCodes(const IsoCodesPaths& paths) {
     const std::string a2 = Str(e, "alpha_2"), a3 = Str(e, "alpha_3"), name = Str(e, "name");
     if (!a2.empty()) ref.language_codes.insert(a2);
     if (!a3.empty()) ref.language_codes.insert(a3);
-    std::string lower = name;
-    for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    if (!lower.empty() && !ref.language_by_name.contains(lower)) {
-      ref.language_by_name[lower] = a2.empty() ? a3 : a2;
+    // "Pushto; Pashto": each alternative name is a key.
+    size_t start = 0;
+    while (start < name.size()) {
+      size_t end = name.find(';', start);
+      if (end == std::string::npos) end = name.size();
+      std::string lower(Trim(std::string_view(name).substr(start, end - start)));
+      for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      if (!lower.empty() && !ref.language_by_name.contains(lower)) {
+        ref.language_by_name[lower] = a2.empty() ? a3 : a2;
+      }
+      start = end + 1;
     }
   };
   for (const Json& e : l2["639-2"]) add_language(e);

@@ -381,7 +381,8 @@ Result<ImportReport> Records::Import(const EntityType& type, const std::vector<I
       problem(st.error());
       continue;
     }
-    if (!dry_run && report.problems.empty()) {
+    // A dry run does the same work (so later rows see earlier ones) and rolls it back.
+    if (report.problems.empty()) {
       record->update(common);
       (*record)["uuid"] = NewUuid(clock_);
       FillAbsent(type, &*record);

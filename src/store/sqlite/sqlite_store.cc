@@ -189,7 +189,11 @@ void AppendConditions(const EntityType& type, const Query& q, std::string* sql,
     }
     if (c.pseudo == "q") {
       std::string any;
-      for (const domain::Field& f : type.fields) {
+      std::vector<const domain::Field*> searchable;
+      for (const domain::Field& f : domain::CommonFields()) searchable.push_back(&f);
+      for (const domain::Field& f : type.fields) searchable.push_back(&f);
+      for (const domain::Field* field : searchable) {
+        const domain::Field& f = *field;
         if (!f.searchable) continue;
         any += (any.empty() ? "" : " OR ") + Quote(f.name) + " LIKE ? ESCAPE '\\'";
         std::string pattern = "%";

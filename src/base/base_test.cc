@@ -1,0 +1,80 @@
+#include <gtest/gtest.h>
+
+#include "base/clock.h"
+#include "base/dates.h"
+#include "base/text.h"
+
+namespace amity {
+namespace {
+
+TEST(ParseDate, AcceptsRealDaysOnly) {
+  EXPECT_EQ(ParseDate("2024-02-29"), "2024-02-29");
+  EXPECT_EQ(ParseDate("2023-02-29"), std::nullopt);
+  EXPECT_EQ(ParseDate("2023-13-01"), std::nullopt);
+  EXPECT_EQ(ParseDate("0000-01-01"), std::nullopt);
+  EXPECT_EQ(ParseDate("2023-1-01"), std::nullopt);
+  EXPECT_EQ(ParseDate("2023-01-01x"), std::nullopt);
+}
+
+TEST(ParsePartialDate, TakesYearYearMonthOrDay) {
+  EXPECT_EQ(ParsePartialDate("1930"), "1930");
+  EXPECT_EQ(ParsePartialDate("1930-02"), "1930-02");
+  EXPECT_EQ(ParsePartialDate("1930-02-03"), "1930-02-03");
+  EXPECT_EQ(ParsePartialDate("1930-00"), std::nullopt);
+  EXPECT_EQ(ParsePartialDate("930"), std::nullopt);
+  EXPECT_EQ(ParsePartialDate("1930-2"), std::nullopt);
+  EXPECT_EQ(ParsePartialDate(""), std::nullopt);
+  // Text order is chronological order by first day.
+  EXPECT_LT(std::string("1929-12"), std::string("1930"));
+  EXPECT_LT(std::string("1930"), std::string("1930-01"));
+}
+
+TEST(ParseDateTime, NormalisesToUtcMillis) {
+  EXPECT_EQ(ParseDateTime("2026-01-02T03:04:05Z"), "2026-01-02T03:04:05.000Z");
+  EXPECT_EQ(ParseDateTime("2026-01-02T03:04:05.5+07:00"), "2026-01-01T20:04:05.500Z");
+  EXPECT_EQ(ParseDateTime("2026-01-01T23:30:00-01:00"), "2026-01-02T00:30:00.000Z");
+  EXPECT_EQ(ParseDateTime("2026-01-02T03:04:05"), std::nullopt);  // a zone is required
+  EXPECT_EQ(ParseDateTime("2026-01-02T24:00:00Z"), std::nullopt);
+  EXPECT_EQ(ParseDateTime("2026-01-02T03:04:05.Z"), std::nullopt);
+}
+
+TEST(Clock, FormatsAndMakesVersion7Uuids) {
+  FixedClock clock(1'790'000'000'123);
+  EXPECT_EQ(clock.NowRfc3339(), "2026-09-21T14:13:20.123Z");
+  const std::string a = NewUuid(clock), b = NewUuid(clock);
+  EXPECT_NE(a, b);
+  EXPECT_EQ(a.size(), 36u);
+  EXPECT_EQ(a.substr(0, 13), "01a0c450-6c7b");  // the millisecond timestamp, big-endian
+  EXPECT_EQ(a[14], '7');
+  EXPECT_NE(std::string("89ab").find(a[19]), std::string::npos);
+}
+
+TEST(Text, ValidatesUtf8) {
+  EXPECT_TRUE(IsValidUtf8("Đảng Cộng sản Việt Nam"));
+  EXPECT_FALSE(IsValidUtf8("\xff"));
+  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));          // overlong '/'
+  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));      // a surrogate
+  EXPECT_EQ(CodePointCount("Việt"), 4u);
+}
+
+TEST(Text, ChecksEmailAndUrl) {
+  EXPECT_TRUE(IsEmail("desk@vufo.org.vn"));
+  EXPECT_FALSE(IsEmail("desk@vufo"));
+  EXPECT_FALSE(IsEmail("a b@c.de"));
+  EXPECT_FALSE(IsEmail("@c.de"));
+  EXPECT_TRUE(IsHttpUrl("https://dangcongsan.vn/path?q=1"));
+  EXPECT_FALSE(IsHttpUrl("javascript:alert(1)"));
+  EXPECT_FALSE(IsHttpUrl("https://"));
+  EXPECT_FALSE(IsHttpUrl("https://user@host"));
+}
+
+TEST(Text, Base64UrlRoundTrips) {
+  std::string out;
+  EXPECT_EQ(Base64UrlEncode("{\"i\":1}"), "eyJpIjoxfQ");
+  ASSERT_TRUE(Base64UrlDecode("eyJpIjoxfQ", &out));
+  EXPECT_EQ(out, "{\"i\":1}");
+  EXPECT_FALSE(Base64UrlDecode("not base64!", &out));
+}
+
+}  // namespace
+}  // namespace amity

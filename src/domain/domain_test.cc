@@ -1,0 +1,166 @@
+#include <gtest/gtest.h>
+
+#include "domain/codec.h"
+#include "domain/query.h"
+#include "domain/registry.h"
+#include "io/iso_codes.h"
+
+namespace amity::domain {
+namespace {
+
+const ReferenceData& Ref() { return io::SharedReferenceData(); }
+const EntityType& Org() { return *Registry::Get().ByName("organisation"); }
+
+std::vector<FieldViolation> Violations(const Json& input, DecodeMode mode = DecodeMode::kCreate) {
+  auto r = DecodeInput(Org(), input, mode, Ref());
+  if (r) {
+    Json rec = *r;
+    ApplyDefaults(Org(), &rec);
+    auto st = CheckRecord(Org(), rec);
+    if (st) return {};
+    return st.error().fields;
+  }
+  return r.error().fields;
+}
+
+TEST(Registry, DeclaresTheFoundationTypes) {
+  std::vector<std::string> names;
+  for (const EntityType& t : Registry::Get().types()) names.push_back(t.name + "/" + t.plural);
+  EXPECT_EQ(names, (std::vector<std::string>{"country/countries", "subdivision/subdivisions",
+                                             "unit/units", "organisation/organisations"}));
+  EXPECT_EQ(Registry::Get().ByPlural("organisations"), &Org());
+  EXPECT_EQ(Registry::Get().ByNameOrPlural("organisation"), &Org());
+  // Every enum value carries both labels.
+  for (const EntityType& t : Registry::Get().types()) {
+    for (const Field& f : t.fields) {
+      EXPECT_FALSE(f.label.en.empty() || f.label.vi.empty()) << t.name << "." << f.name;
+      for (const EnumValue& v : f.values) {
+        EXPECT_FALSE(v.label.en.empty() || v.label.vi.empty()) << t.name << "." << f.name << "=" << v.value;
+      }
+    }
+  }
+}
+
+TEST(Registry, RegionsComeFromIcuInBothLanguages) {
+  const Field* region = Registry::Get().ByName("country")->Find("region");
+  ASSERT_NE(region, nullptr);
+  const EnumValue* asia = region->FindValue("142");
+  ASSERT_NE(asia, nullptr);
+  EXPECT_EQ(asia->label.en, "Asia");
+  EXPECT_EQ(asia->label.vi, "Châu Á");
+  EXPECT_EQ(RegionOf("VN").subregion, "035");
+  EXPECT_EQ(RegionOf("DE").continent, "150");
+}
+
+TEST(ReferenceData, ComesFromIsoCodes) {
+  EXPECT_TRUE(Ref().IsCountry("VN"));
+  EXPECT_FALSE(Ref().IsCountry("XK"));
+  EXPECT_EQ(Ref().ResolveCountry("vnm"), "VN");
+  EXPECT_EQ(Ref().ResolveCountry("704"), "VN");
+  EXPECT_EQ(Ref().ResolveCountry("DDR"), "DD");
+  EXPECT_TRUE(Ref().IsCurrency("VND"));
+  EXPECT_FALSE(Ref().IsCurrency("XYZ"));
+  EXPECT_TRUE(Ref().IsLanguageTag("zh-Hans"));
+  EXPECT_TRUE(Ref().IsLanguageTag("vi"));
+  EXPECT_FALSE(Ref().IsLanguageTag("xx"));
+  EXPECT_EQ(Ref().LanguageByName("Vietnamese"), "vi");
+  EXPECT_EQ(Ref().LanguageByName("Pashto"), "ps");
+  const CountryInfo& de = Ref().countries[Ref().country_by_alpha2.at("DE")];
+  EXPECT_EQ(de.name_vi, "Đức");
+}
+
+TEST(Decode, SmallestValidOrganisation) {
+  auto r = DecodeInput(Org(), {{"name", "SPD"}, {"kind", "political_party"}, {"country", "DE"}},
+                       DecodeMode::kCreate, Ref());
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(*r, Json({{"name", "SPD"}, {"kind", "political_party"}, {"country", "DE"}}));
+  EXPECT_TRUE(Violations({{"name", "SPD"}, {"kind", "political_party"}, {"country", "DE"}}).empty());
+}
+
+TEST(Decode, NormalisesValues) {
+  auto r = DecodeInput(Org(), {{"name", "  SPD  "}, {"founded_on", 1863}, {"tags", {"a", "a", "b"}},
+                               {"identifiers", {{{"scheme", "partyfacts"}, {"value", 1234}}}}},
+                       DecodeMode::kPatch, Ref());
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ((*r)["name"], "SPD");
+  EXPECT_EQ((*r)["founded_on"], "1863");
+  EXPECT_EQ((*r)["tags"], Json({"a", "b"}));
+  EXPECT_EQ((*r)["identifiers"], Json({{{"scheme", "partyfacts"}, {"value", "1234"}}}));
+}
+
+TEST(Decode, ReportsEveryViolationWithItsField) {
+  const auto v = Violations({{"name", ""}, {"kind", "ngo"}, {"member_count", -1}, {"phone", "call me"}});
+  EXPECT_EQ(v, (std::vector<FieldViolation>{{"member_count", "must be at least 0"},
+                                            {"name", "must not be empty"},
+                                            {"phone", "digits, spaces and + ( ) . - only"}}));
+}
+
+TEST(Decode, CrossFieldRules) {
+  EXPECT_EQ(Violations({{"name", "x"}, {"kind", "ngo"}, {"party_family", "green"}}),
+            (std::vector<FieldViolation>{{"party_family", "applies only to kind political_party"}}));
+  EXPECT_EQ(Violations({{"name", "x"}, {"kind", "ngo"}, {"member_count_as_of", "2020"}}),
+            (std::vector<FieldViolation>{{"member_count_as_of", "needs member_count"}}));
+  EXPECT_TRUE(Violations({{"name", "x"}, {"kind", "ngo"}, {"founded_on", "1990"}, {"dissolved_on", "1990-05"}}).empty());
+  EXPECT_EQ(Violations({{"name", "x"}, {"kind", "community_association"}, {"subkind", "student"},
+                        {"founded_on", "2001-03-04"}, {"dissolved_on", "2001-03-03"}}),
+            (std::vector<FieldViolation>{{"dissolved_on", "is before founded_on (2001-03-04)"}}));
+}
+
+TEST(Decode, MoneyAndDecimal) {
+  Field money;
+  money.name = "budget";
+  money.type = FieldType::kMoney;
+  EXPECT_EQ(*DecodeValue(money, {{"amount", 870000000}, {"currency", "USD"}}, Ref()),
+            Json({{"amount", 870000000}, {"currency", "USD"}}));
+  EXPECT_EQ(DecodeValue(money, {{"amount", 1.5}, {"currency", "USD"}}, Ref()).error(),
+            "amount: expected an integer, got a number (minor units: cents, đồng)");
+  EXPECT_EQ(DecodeValue(money, {{"amount", 1}, {"currency", "usd"}}, Ref()).error(),
+            "currency: \"usd\" is not an ISO 4217 code");
+  Field dec;
+  dec.type = FieldType::kDecimal;
+  EXPECT_EQ(*DecodeValue(dec, "25450.50", Ref()), "25450.5");
+  EXPECT_EQ(*DecodeValue(dec, 3, Ref()), "3");
+  EXPECT_FALSE(DecodeValue(dec, "1e5", Ref()).has_value());
+}
+
+TEST(Query, ParsesFiltersSortAndPaging) {
+  auto q = ParseQuery(Org(), {{"country", "VN"}, {"kind.in", "ngo,university"}, {"founded_on.lte", "1990"},
+                              {"sort", "-founded_on"}, {"limit", "20"}, {"total", "true"}},
+                      false, Ref());
+  ASSERT_TRUE(q.has_value());
+  ASSERT_EQ(q->conditions.size(), 3u);
+  EXPECT_EQ(q->conditions[1].op, Op::kIn);
+  EXPECT_EQ(q->conditions[1].values, (std::vector<Json>{"ngo", "university"}));
+  EXPECT_EQ(q->conditions[2].op, Op::kLt);  // lte at year precision covers the year
+  EXPECT_EQ(q->conditions[2].values[0], "1990~");
+  EXPECT_EQ(q->sort->name, "founded_on");
+  EXPECT_TRUE(q->descending);
+  EXPECT_EQ(q->limit, 20);
+  EXPECT_TRUE(q->total);
+}
+
+TEST(Query, CursorsRoundTripAndAreChecked) {
+  auto q = ParseQuery(Org(), {{"sort", "name"}}, false, Ref());
+  const std::string c = EncodeCursor(*q, "Đảng", 42);
+  auto next = ParseQuery(Org(), {{"sort", "name"}, {"cursor", c}}, false, Ref());
+  ASSERT_TRUE(next.has_value());
+  EXPECT_EQ(next->after->sort_value, "Đảng");
+  EXPECT_EQ(next->after->id, 42);
+  auto other = ParseQuery(Org(), {{"sort", "-name"}, {"cursor", c}}, false, Ref());
+  ASSERT_FALSE(other.has_value());
+  EXPECT_EQ(other.error().fields[0].reason, "was made for sort=\"name\", not sort=-name");
+}
+
+TEST(Query, CountsNeedAGroupableBy) {
+  auto missing = ParseQuery(Org(), {{"kind", "ngo"}}, true, Ref());
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().fields[0], (FieldViolation{"by", "is required: the field to count by"}));
+  auto ok = ParseQuery(Org(), {{"by", "country"}, {"kind", "ngo"}}, true, Ref());
+  ASSERT_TRUE(ok.has_value());
+  EXPECT_EQ(ok->group_by->name, "country");
+  auto on_list = ParseQuery(Org(), {{"by", "country"}}, false, Ref());
+  EXPECT_EQ(on_list.error().fields[0], (FieldViolation{"by", "only for /counts"}));
+}
+
+}  // namespace
+}  // namespace amity::domain

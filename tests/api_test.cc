@@ -1,0 +1,337 @@
+// API tests: the real server on a loopback port, spoken to over HTTP. Most cases are transcript
+// files in tests/api/*.test (request, then expected status, headers and a JSON subset); the
+// rest need bytes a transcript cannot hold, or control over the server.
+#include <utility>  // before Boost.Asio 1.74, which needs std::exchange
+#include <condition_variable>
+#include <fstream>
+#include <mutex>
+#include <regex>
+#include <sstream>
+
+#include <boost/asio.hpp>
+#include <gtest/gtest.h>
+
+#include "support.h"
+
+namespace amity::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// Whether `actual` holds `expected`: objects by their keys, arrays element by element (same
+// length), scalars equal; the string "*" matches any present value.
+bool Holds(const json& actual, const json& expected, const std::string& at, std::string* why) {
+  if (expected.is_string() && expected.get<std::string>() == "*") return true;
+  if (expected.is_object()) {
+    if (!actual.is_object()) {
+      *why = at + ": expected an object, got " + actual.dump();
+      return false;
+    }
+    for (const auto& [k, v] : expected.items()) {
+      if (!actual.contains(k)) {
+        *why = at + "." + k + ": missing";
+        return false;
+      }
+      if (!Holds(actual[k], v, at + "." + k, why)) return false;
+    }
+    return true;
+  }
+  if (expected.is_array()) {
+    if (!actual.is_array() || actual.size() != expected.size()) {
+      *why = at + ": expected " + expected.dump() + ", got " + actual.dump();
+      return false;
+    }
+    for (size_t i = 0; i < expected.size(); ++i) {
+      if (!Holds(actual[i], expected[i], at + "[" + std::to_string(i) + "]", why)) return false;
+    }
+    return true;
+  }
+  if (actual != expected) {
+    *why = at + ": expected " + expected.dump() + ", got " + actual.dump();
+    return false;
+  }
+  return true;
+}
+
+struct Exchange {
+  std::string title;
+  int line = 0;
+  std::string method, target, body;
+  std::vector<std::pair<std::string, std::string>> headers;
+  int status = 0;
+  std::vector<std::pair<std::string, std::string>> expect_headers;
+  std::string expect_body;
+  std::vector<std::pair<std::string, std::string>> saves;  // var, top-level field
+};
+
+struct Transcript {
+  bool demo = false;
+  std::vector<Exchange> exchanges;
+};
+
+Transcript ParseTranscript(const std::string& path) {
+  std::ifstream in(path);
+  Transcript t;
+  std::string line;
+  int n = 0;
+  enum { kNone, kRequest, kBody, kResponse, kExpectBody } state = kNone;
+  const std::regex header_re("([A-Za-z][A-Za-z0-9-]*): (.*)");
+  std::smatch m;
+  while (std::getline(in, line)) {
+    ++n;
+    if (line.starts_with("# ") || line == "#") continue;
+    if (line == "@demo") {
+      t.demo = true;
+      continue;
+    }
+    if (line.starts_with("### ")) {
+      t.exchanges.push_back({});
+      t.exchanges.back().title = line.substr(4);
+      t.exchanges.back().line = n;
+      state = kRequest;
+      continue;
+    }
+    if (t.exchanges.empty()) continue;
+    Exchange& e = t.exchanges.back();
+    if (line.starts_with("=> ")) {
+      e.status = std::stoi(line.substr(3));
+      state = kResponse;
+      continue;
+    }
+    if (line.starts_with("@save ")) {
+      std::istringstream words(line.substr(6));
+      std::string var, field;
+      words >> var >> field;
+      e.saves.emplace_back(var, field);
+      continue;
+    }
+    switch (state) {
+      case kRequest:
+        if (e.method.empty()) {
+          const size_t sp = line.find(' ');
+          e.method = line.substr(0, sp);
+          e.target = line.substr(sp + 1);
+        } else if (std::regex_match(line, m, header_re)) {
+          e.headers.emplace_back(m[1], m[2]);
+        } else if (!line.empty()) {
+          e.body += line + "\n";
+          state = kBody;
+        }
+        break;
+      case kBody:
+        e.body += line + "\n";
+        break;
+      case kResponse:
+        if (std::regex_match(line, m, header_re)) {
+          e.expect_headers.emplace_back(m[1], m[2]);
+        } else if (!line.empty()) {
+          e.expect_body += line + "\n";
+          state = kExpectBody;
+        }
+        break;
+      case kExpectBody:
+        e.expect_body += line + "\n";
+        break;
+      case kNone:
+        break;
+    }
+  }
+  return t;
+}
+
+std::string Substitute(std::string s, const std::map<std::string, std::string>& vars) {
+  for (const auto& [k, v] : vars) {
+    const std::string key = "{{" + k + "}}";
+    for (size_t at; (at = s.find(key)) != std::string::npos;) s.replace(at, key.size(), v);
+  }
+  return s;
+}
+
+class Transcripts : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(Transcripts, Pass) {
+  const Transcript t = ParseTranscript(GetParam());
+  ASSERT_FALSE(t.exchanges.empty()) << "no exchanges in " << GetParam();
+  Fixture fixture;
+  if (t.demo) fixture.LoadDemo();
+  RunningServer server(fixture);
+  std::map<std::string, std::string> vars;
+  for (const Exchange& e : t.exchanges) {
+    SCOPED_TRACE(GetParam() + ":" + std::to_string(e.line) + ": " + e.title);
+    std::vector<std::pair<std::string, std::string>> headers;
+    for (const auto& [k, v] : e.headers) headers.emplace_back(k, Substitute(v, vars));
+    const HttpResponse r = server.Call(e.method, Substitute(e.target, vars),
+                                       Substitute(e.body, vars), headers);
+    ASSERT_EQ(r.status, e.status) << r.body;
+    for (const auto& [k, v] : e.expect_headers) {
+      std::string name = k;
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      EXPECT_EQ(r.Header(name), Substitute(v, vars)) << "header " << k;
+    }
+    if (!e.expect_body.empty()) {
+      const json expected = json::parse(Substitute(e.expect_body, vars), nullptr, false);
+      ASSERT_FALSE(expected.is_discarded()) << "the expected body is not JSON";
+      const json actual = r.Json();
+      ASSERT_FALSE(actual.is_discarded()) << "the response is not JSON: " << r.body;
+      std::string why;
+      EXPECT_TRUE(Holds(actual, expected, "body", &why)) << why << "\nwhole body: " << r.body;
+    }
+    for (const auto& [var, field] : e.saves) {
+      const json body = r.Json();
+      ASSERT_TRUE(body.contains(field)) << "cannot save " << field;
+      vars[var] = body[field].is_string() ? body[field].get<std::string>() : body[field].dump();
+    }
+  }
+}
+
+std::vector<std::string> TranscriptFiles() {
+  std::vector<std::string> files;
+  for (const auto& entry : fs::directory_iterator(SourcePath("tests/api"))) {
+    if (entry.path().extension() == ".test") files.push_back(entry.path().string());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+INSTANTIATE_TEST_SUITE_P(Api, Transcripts, ::testing::ValuesIn(TranscriptFiles()),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           std::string name = fs::path(info.param).stem().string();
+                           for (char& c : name) {
+                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                           }
+                           return name;
+                         });
+
+class ApiTest : public ::testing::Test {
+ protected:
+  Fixture fixture;
+};
+
+TEST_F(ApiTest, RejectsInvalidUtf8InBodyWithoutWriting) {
+  RunningServer server(fixture);
+  const HttpResponse r = server.Call("POST", "/api/v1/organisations",
+                                     "{\"name\": \"Partei \xff\", \"kind\": \"ngo\"}");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.Header("content-type"), "application/problem+json");
+  EXPECT_NE(r.Json()["detail"].get<std::string>().find("ill-formed UTF-8"), std::string::npos);
+  EXPECT_EQ(server.Call("GET", "/api/v1/organisations?total=true").Json()["total"], 0);
+}
+
+TEST_F(ApiTest, RejectsOversizeBodyWith413) {
+  http::ServerOptions options;
+  options.max_body_bytes = 4096;
+  RunningServer server(fixture, options);
+  const std::string big = "{\"name\": \"" + std::string(5000, 'a') + "\", \"kind\": \"ngo\"}";
+  const HttpResponse r = server.Call("POST", "/api/v1/organisations", big);
+  EXPECT_EQ(r.status, 413);
+  EXPECT_EQ(r.Json()["detail"], "the body is larger than 4096 bytes");
+  EXPECT_EQ(server.Call("GET", "/api/v1/organisations?total=true").Json()["total"], 0);
+}
+
+TEST_F(ApiTest, RejectsDeeplyNestedJson) {
+  RunningServer server(fixture);
+  const std::string deep = "{\"name\": " + std::string(40, '[') + std::string(40, ']') + "}";
+  const HttpResponse r = server.Call("POST", "/api/v1/organisations", deep);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.Json()["detail"], "the body nests deeper than 32 levels");
+}
+
+TEST_F(ApiTest, MalformedHttpGets400) {
+  RunningServer server(fixture);
+  namespace asio = boost::asio;
+  asio::io_context ioc;
+  asio::ip::tcp::socket socket(ioc);
+  socket.connect({asio::ip::make_address("127.0.0.1"), server.port()});
+  asio::write(socket, asio::buffer(std::string("GARBAGE\r\n\r\n")));
+  std::string reply;
+  boost::system::error_code ec;
+  char buf[4096];
+  for (size_t n; (n = socket.read_some(asio::buffer(buf), ec)) > 0 && !ec;) reply.append(buf, n);
+  EXPECT_TRUE(reply.starts_with("HTTP/1.1 400 Bad Request")) << reply;
+}
+
+TEST_F(ApiTest, ServesTheFirstPageAndHashedAssetsWithCacheHeaders) {
+  RunningServer server(fixture);
+  const HttpResponse page = server.Call("GET", "/");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_EQ(page.Header("content-type"), "text/html; charset=utf-8");
+  EXPECT_EQ(page.Header("cache-control"), "no-cache");
+  const std::regex asset_re("/assets/app\\.[0-9a-f]{16}\\.js");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(page.body, m, asset_re)) << page.body;
+  const HttpResponse js = server.Call("GET", m.str());
+  EXPECT_EQ(js.status, 200);
+  EXPECT_EQ(js.Header("content-type"), "text/javascript; charset=utf-8");
+  EXPECT_EQ(js.Header("cache-control"), "public, max-age=31536000, immutable");
+  EXPECT_EQ(js.Header("x-content-type-options"), "nosniff");
+  EXPECT_NE(js.body.find("/api/v1/stats"), std::string::npos);
+  const std::regex css_re("/assets/style\\.[0-9a-f]{16}\\.css");
+  ASSERT_TRUE(std::regex_search(page.body, m, css_re));
+  EXPECT_EQ(server.Call("GET", m.str()).Header("content-type"), "text/css; charset=utf-8");
+  EXPECT_EQ(server.Call("GET", "/assets/app.0000000000000000.js").status, 404);
+  const HttpResponse head = server.Call("HEAD", "/");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.Header("content-length"), std::to_string(page.body.size()));
+}
+
+TEST_F(ApiTest, KeepsConnectionsAlive) {
+  RunningServer server(fixture);
+  namespace asio = boost::asio;
+  asio::io_context ioc;
+  asio::ip::tcp::socket socket(ioc);
+  socket.connect({asio::ip::make_address("127.0.0.1"), server.port()});
+  const std::string req = "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n";
+  asio::write(socket, asio::buffer(req + req));
+  std::string reply;
+  char buf[4096];
+  while (reply.find("\"status\":\"ok\"", reply.find("\"status\":\"ok\"") + 1) == std::string::npos) {
+    reply.append(buf, socket.read_some(asio::buffer(buf)));
+  }
+  EXPECT_EQ(std::count(reply.begin(), reply.end(), '\n') > 0, true);
+  size_t responses = 0;
+  for (size_t at = 0; (at = reply.find("HTTP/1.1 200 OK", at)) != std::string::npos; ++at) ++responses;
+  EXPECT_EQ(responses, 2u);
+}
+
+// A request in flight when the stop begins is answered in full; then Run() returns.
+TEST(ServerStop, AnswersRequestsInFlightThenReturns) {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool entered = false, release = false;
+  http::Server server(http::ServerOptions{"127.0.0.1", 0},
+                      [&](const http::Request&) {
+                        std::unique_lock lock(mu);
+                        entered = true;
+                        cv.notify_all();
+                        cv.wait(lock, [&] { return release; });
+                        http::Response r;
+                        r.body = "{\"done\":true}";
+                        return r;
+                      },
+                      nullptr);
+  auto port = server.Listen();
+  ASSERT_TRUE(port.has_value());
+  std::thread runner([&] { server.Run(false); });
+  HttpResponse response;
+  std::thread client([&] { response = HttpCall(*port, "GET", "/slow"); });
+  {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return entered; });
+  }
+  server.Stop();
+  {
+    std::lock_guard lock(mu);
+    release = true;
+  }
+  cv.notify_all();
+  client.join();
+  runner.join();  // returns only after the answer went out
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.body, "{\"done\":true}");
+  EXPECT_EQ(response.Header("connection"), "close");
+  EXPECT_THROW(HttpCall(*port, "GET", "/after"), boost::system::system_error);
+}
+
+}  // namespace
+}  // namespace amity::testing

@@ -1,0 +1,244 @@
+// The amity command line, run as a separate process exactly as a user runs it.
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fcntl.h>
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "domain/registry.h"
+#include "io/iso_codes.h"
+#include "support.h"
+
+extern char** environ;
+
+namespace amity::testing {
+namespace {
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+// Runs the binary with `args`, collecting standard output and error (through files, so a large
+// output cannot block it).
+Outcome Amity(const TempDir& dir, std::vector<std::string> args) {
+  args.insert(args.begin(), {AMITY_BINARY, "--data", dir.File("data")});
+  const std::string out_file = dir.File("stdout"), err_file = dir.File("stderr");
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid;
+  Outcome r;
+  if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) return r;
+  posix_spawn_file_actions_destroy(&actions);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::ifstream o(out_file), e(err_file);
+  std::stringstream so, se;
+  so << o.rdbuf();
+  se << e.rdbuf();
+  r.out = so.str();
+  r.err = se.str();
+  return r;
+}
+
+void Write(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+size_t Lines(const std::string& s) { return static_cast<size_t>(std::count(s.begin(), s.end(), '\n')); }
+
+TEST(Cli, VersionAndUsage) {
+  TempDir dir;
+  Outcome v = Amity(dir, {"version"});
+  EXPECT_EQ(v.exit_code, 0);
+  EXPECT_EQ(v.out, "amity 0.1.0\n");
+  EXPECT_EQ(Amity(dir, {"import", "--help"}).exit_code, 0);
+  Outcome missing = Amity(dir, {"import"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("type is required"), std::string::npos) << missing.err;
+  EXPECT_EQ(Amity(dir, {"nonsense"}).exit_code, 2);
+  EXPECT_EQ(Amity(dir, {"import", "planets", "x.csv"}).exit_code, 2);
+}
+
+TEST(Cli, InitCreatesReferenceDataOnly) {
+  TempDir dir;
+  Outcome r = Amity(dir, {"init"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.out.starts_with("database ready: 273 countries, ")) << r.out;
+  Outcome units = Amity(dir, {"export", "units", "--format", "jsonl"});
+  EXPECT_EQ(units.exit_code, 0);
+  EXPECT_EQ(units.out, "");
+}
+
+TEST(Cli, ImportsExportsAndListsEveryBadRow) {
+  TempDir dir;
+  Write(dir.File("good.csv"),
+        "name,kind,country,founded_on,acronym\n"
+        "Parti communiste français,political_party,FRA,1920,PCF\n"
+        "\"Die Linke\",political_party,DE,2007,\n");
+  Outcome dry = Amity(dir, {"import", "organisations", dir.File("good.csv"), "--dry-run"});
+  EXPECT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_EQ(dry.out, "dry run: 2 organisations would be imported; nothing was written\n");
+  EXPECT_EQ(Amity(dir, {"export", "organisations", "--format", "jsonl"}).out, "");
+  Outcome ok = Amity(dir, {"import", "organisations", dir.File("good.csv")});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_EQ(ok.out, "imported 2 organisations\n");
+
+  Write(dir.File("bad.csv"),
+        "name,kind,country,founded_on\n"
+        "Fine,ngo,VN,1999\n"
+        "Bad country,ngo,QQ,1999\n"
+        ",ngo,VN,\n"
+        "Bad date,ngo,VN,1999-13\n");
+  Outcome bad = Amity(dir, {"import", "organisations", dir.File("bad.csv")});
+  EXPECT_EQ(bad.exit_code, 1);
+  const std::string f = dir.File("bad.csv");
+  EXPECT_EQ(bad.err, f + ":3: country: \"QQ\" is not an ISO 3166 country code\n" +
+                         f + ":4: name: is required\n" +
+                         f + ":5: founded_on: expected \"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\", got \"1999-13\"\n"
+                         "amity: 3 problem(s) in " + f + "; nothing was imported\n");
+
+  Outcome csv = Amity(dir, {"export", "organisations"});
+  EXPECT_EQ(csv.exit_code, 0);
+  EXPECT_EQ(Lines(csv.out), 3u);  // header and the two good rows only
+  EXPECT_TRUE(csv.out.starts_with("\"id\",\"uuid\",\"created_at\",\"created_by\",\"updated_at\",")) << csv.out;
+  EXPECT_NE(csv.out.find(",\"Parti communiste français\","), std::string::npos);
+  Outcome jsonl = Amity(dir, {"export", "organisations", "--format", "jsonl", "-o", dir.File("out.jsonl")});
+  EXPECT_EQ(jsonl.exit_code, 0);
+  EXPECT_EQ(jsonl.err, "exported 2 organisations\n");
+  std::ifstream in(dir.File("out.jsonl"));
+  std::string line;
+  std::getline(in, line);
+  const auto first = nlohmann::json::parse(line);
+  EXPECT_EQ(first["country"], "FR");
+  EXPECT_EQ(first["acronym"], "PCF");
+  EXPECT_EQ(first["created_by"], "cli");
+}
+
+TEST(Cli, DemoLoadsOnceAndBackupCopies) {
+  TempDir dir;
+  Outcome demo = Amity(dir, {"demo"});
+  EXPECT_EQ(demo.exit_code, 0) << demo.err;
+  EXPECT_EQ(demo.out, "loaded 51 demo units\nloaded 101 demo organisations\n");
+  Outcome again = Amity(dir, {"demo"});
+  EXPECT_EQ(again.out, "the database already has units; demo data not loaded\n");
+  Outcome backup = Amity(dir, {"backup", dir.File("copy.db")});
+  EXPECT_EQ(backup.exit_code, 0) << backup.err;
+  auto copy = store::OpenStore(dir.File("copy.db"));
+  ASSERT_TRUE(copy.has_value());
+  EXPECT_EQ((*(*copy)->CountAll())["organisations"], 101);
+  EXPECT_EQ((*(*copy)->CountAll())["units"], 51);
+  Outcome exists = Amity(dir, {"backup", dir.File("copy.db")});
+  EXPECT_EQ(exists.exit_code, 1);
+}
+
+// `amity serve` on a new directory serves reference data only, and stops cleanly on SIGTERM.
+TEST(Cli, ServeStopsGracefullyOnSigterm) {
+  TempDir dir;
+  int out_pipe[2];
+  ASSERT_EQ(pipe(out_pipe), 0);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+  posix_spawn_file_actions_addclose(&actions, out_pipe[0]);
+  std::vector<std::string> args = {AMITY_BINARY, "--data", dir.File("data"), "serve",
+                                    "--listen", "127.0.0.1:0", "--access-log", dir.File("access.log")};
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid;
+  ASSERT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);
+  posix_spawn_file_actions_destroy(&actions);
+  close(out_pipe[1]);
+  FILE* out = fdopen(out_pipe[0], "r");
+  char line[256] = {};
+  ASSERT_NE(fgets(line, sizeof line, out), nullptr);
+  std::cmatch m;
+  ASSERT_TRUE(std::regex_search(line, m, std::regex("serving on http://127\\.0\\.0\\.1:([0-9]+)/"))) << line;
+  const uint16_t port = static_cast<uint16_t>(std::stoi(m[1]));
+  const HttpResponse stats = HttpCall(port, "GET", "/api/v1/stats");
+  EXPECT_EQ(stats.status, 200);
+  EXPECT_EQ(stats.Json()["records"]["units"], 0);
+  EXPECT_EQ(stats.Json()["records"]["countries"], 273);
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  ASSERT_NE(fgets(line, sizeof line, out), nullptr);
+  EXPECT_STREQ(line, "Amity stopped\n");
+  fclose(out);
+  std::ifstream log(dir.File("access.log"));
+  std::string entry;
+  ASSERT_TRUE(std::getline(log, entry));
+  const auto j = nlohmann::json::parse(entry);
+  EXPECT_EQ(j["method"], "GET");
+  EXPECT_EQ(j["target"], "/api/v1/stats");
+  EXPECT_EQ(j["status"], 200);
+  EXPECT_EQ(j["remote"], "127.0.0.1");
+}
+
+// The real Party Facts core file: 6,854 parties, native scripts, newlines inside fields,
+// ISO alpha-3 countries (and a few codes outside ISO 3166, kept in notes).
+TEST(Cli, ImportsPartyFacts) {
+  TempDir dir;
+  const std::string file = SourcePath("../shared/data/partyfacts/partyfacts-core-parties.csv");
+  Outcome r = Amity(dir, {"import", "organisations", file, "--set", "kind=political_party",
+                      "--map", "partyfacts_id=identifiers.partyfacts", "--map", "name_short=acronym",
+                      "--map", "name_english=names.en", "--map", "name_other=names",
+                      "--map", "year_first=founded_on", "--map", "year_last=dissolved_on",
+                      "--ignore", "technical,share,share_year,new,wikipedia,comment,created,modified",
+                      "--unknown-country", "notes"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "imported 6854 organisations\n");
+  EXPECT_EQ(r.err, "amity: 136 row(s) name no ISO 3166 country; their country is kept in notes\n");
+  auto s = store::OpenStore(dir.File("data/amity.db"));
+  ASSERT_TRUE(s.has_value());
+  FixedClock clock(0);
+  store::Records records(**s, io::SharedReferenceData(), clock);
+  const domain::EntityType& org = *domain::Registry::Get().ByName("organisation");
+  EXPECT_EQ((*(*s)->CountAll())["organisations"], 6854);
+  auto find = [&](const std::string& pf) {
+    auto q = domain::ParseQuery(org, {{"identifier", "partyfacts:" + pf}}, false, io::SharedReferenceData());
+    auto page = records.List(org, *q);
+    EXPECT_EQ(page->items.size(), 1u) << pf;
+    return page->items.empty() ? nlohmann::json() : page->items[0];
+  };
+  const auto cpv = find("4898");
+  EXPECT_EQ(cpv["name"], "Dang Cong san Viet Nam");
+  EXPECT_EQ(cpv["names"], nlohmann::json({{"en", "Communist Party of Vietnam"}, {"vi", "Đảng Cộng sản Việt Nam"}}));
+  EXPECT_EQ(cpv["acronym"], "DCVN");
+  EXPECT_EQ(cpv["country"], "VN");
+  EXPECT_EQ(cpv["kind"], "political_party");
+  EXPECT_EQ(cpv["founded_on"], "1930");
+  EXPECT_TRUE(cpv["dissolved_on"].is_null());
+  const auto afghan = find("6641");
+  EXPECT_EQ(afghan["country"], "AF");
+  EXPECT_EQ(afghan["names"]["ps"], "افغان ټولنپال ولسواک ګوند\u200e / افغان ملت ګوند");
+  const auto vnqdd = find("6902");
+  EXPECT_EQ(vnqdd["dissolved_on"], "1975");
+  EXPECT_EQ(vnqdd["names"]["vi"], "Việt Nam Quốc Dân Đảng");
+  auto east = domain::ParseQuery(org, {{"country", "DD"}, {"total", "true"}}, false, io::SharedReferenceData());
+  EXPECT_EQ(*records.List(org, *east)->total, 19);  // DDR resolves to the former country DD
+  auto kept = domain::ParseQuery(org, {{"notes.contains", "country in source: XKX"}, {"total", "true"}},
+                                 false, io::SharedReferenceData());
+  ASSERT_TRUE(kept.has_value()) << kept.error().message;
+  EXPECT_EQ(*records.List(org, *kept)->total, 32);
+}
+
+}  // namespace
+}  // namespace amity::testing

@@ -1,0 +1,247 @@
+// The storage contract: what every engine must do, run against each of them.
+#include <algorithm>
+#include <set>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include "domain/registry.h"
+#include "store/columns.h"
+#include "support.h"
+
+namespace amity::testing {
+namespace {
+
+using domain::Json;
+using domain::Registry;
+
+class StoreContract : public ::testing::TestWithParam<std::string> {
+ protected:
+  StoreContract() : f(GetParam()) {}
+  const domain::EntityType& Org() { return *Registry::Get().ByName("organisation"); }
+  const domain::EntityType& Unit() { return *Registry::Get().ByName("unit"); }
+  Json MustCreate(const domain::EntityType& t, const Json& in) {
+    auto r = f.records->Create(t, in, store::Actor{"test"});
+    EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().message);
+    return r ? *r : Json();
+  }
+  domain::Query Parse(const domain::EntityType& t, domain::Params p, bool counts = false) {
+    auto q = domain::ParseQuery(t, p, counts, f.records->reference());
+    EXPECT_TRUE(q.has_value()) << (q ? "" : q.error().message);
+    return q ? *q : domain::Query();
+  }
+  Fixture f;
+};
+
+TEST_P(StoreContract, LoadsEveryIsoCountryOnce) {
+  auto counts = f.store->CountAll();
+  ASSERT_TRUE(counts.has_value());
+  // 249 ISO 3166-1 entries plus the former countries whose codes were not reused.
+  EXPECT_EQ((*counts)["countries"], 249 + 24);
+  ASSERT_TRUE(f.records->LoadReferenceData().has_value());  // a second load adds nothing
+  EXPECT_EQ((*f.store->CountAll())["countries"], 273);
+}
+
+TEST_P(StoreContract, CreateAssignsCommonFields) {
+  const Json r = MustCreate(Org(), {{"name", "Partido Comunista de Cuba"}, {"kind", "political_party"},
+                                    {"country", "CU"}});
+  EXPECT_EQ(r["id"], 1);
+  EXPECT_EQ(r["version"], 1);
+  EXPECT_EQ(r["created_at"], "2026-09-21T14:13:20.000Z");
+  EXPECT_EQ(r["created_by"], "test");
+  EXPECT_EQ(r["updated_at"], r["created_at"]);
+  EXPECT_EQ(r["status"], "active");
+  EXPECT_EQ(r["sensitivity"], "internal");
+  EXPECT_EQ(r["uuid"].get<std::string>().size(), 36u);
+  EXPECT_EQ(r["uuid"].get<std::string>()[14], '7');
+  auto back = f.records->Get(Org(), 1);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(*back, r);
+}
+
+TEST_P(StoreContract, UpdateChecksVersionAndKeepsHistory) {
+  MustCreate(Org(), {{"name", "PCF"}, {"kind", "political_party"}, {"country", "FR"}});
+  f.clock.Advance(1000);
+  auto v2 = f.records->Update(Org(), 1, 1, {{"acronym", "PCF"}, {"name", "Parti communiste français"}},
+                              store::Actor{"ana"});
+  ASSERT_TRUE(v2.has_value());
+  EXPECT_EQ((*v2)["version"], 2);
+  EXPECT_EQ((*v2)["updated_at"], "2026-09-21T14:13:21.000Z");
+  auto stale = f.records->Update(Org(), 1, 1, {{"acronym", "X"}}, store::Actor{"bo"});
+  ASSERT_FALSE(stale.has_value());
+  EXPECT_EQ(stale.error().code, ErrorCode::kStale);
+  EXPECT_EQ(stale.error().message, "organisation 1 is at version 2; the change was made against version 1");
+  auto history = f.records->History(Org(), 1);
+  ASSERT_TRUE(history.has_value());
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ((*history)[0].action, "update");
+  EXPECT_EQ((*history)[0].actor, "ana");
+  EXPECT_EQ((*history)[0].changes,
+            Json({{"acronym", {{"before", nullptr}, {"after", "PCF"}}},
+                  {"name", {{"before", "PCF"}, {"after", "Parti communiste français"}}}}));
+  EXPECT_EQ((*history)[1].action, "create");
+  EXPECT_EQ((*history)[1].changes["name"], Json({{"before", nullptr}, {"after", "PCF"}}));
+}
+
+TEST_P(StoreContract, AFailedUpdateWritesNothing) {
+  MustCreate(Unit(), {{"code", "A"}, {"name", "A"}, {"kind", "central_body"}});
+  MustCreate(Unit(), {{"code", "B"}, {"name", "B"}, {"kind", "department"}, {"parent", 1}});
+  auto cycle = f.records->Update(Unit(), 1, 1, {{"parent", 2}, {"name", "renamed"}}, store::Actor{"x"});
+  ASSERT_FALSE(cycle.has_value());
+  EXPECT_EQ(cycle.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(cycle.error().fields[0].reason, "would make a cycle: unit 1 is an ancestor of unit 2");
+  EXPECT_EQ((*f.records->Get(Unit(), 1))["name"], "A");
+  EXPECT_EQ((*f.records->Get(Unit(), 1))["version"], 1);
+  EXPECT_EQ(f.records->History(Unit(), 1)->size(), 1u);
+}
+
+TEST_P(StoreContract, ListsFilterSortAndPageWithoutGapsOrRepeats) {
+  const char* years[] = {"1990", "1985-05", nullptr, "1990", "2001-02-03", nullptr, "1990-01", "1970"};
+  for (int i = 0; i < 8; ++i) {
+    Json in = {{"name", "Org " + std::to_string(i)}, {"kind", i % 2 ? "ngo" : "political_party"},
+               {"country", i % 3 ? "VN" : "LA"}};
+    if (years[i]) in["founded_on"] = years[i];
+    MustCreate(Org(), in);
+  }
+  for (bool desc : {false, true}) {
+    std::vector<int64_t> seen;
+    domain::Query q = Parse(Org(), {{"sort", desc ? "-founded_on" : "founded_on"}, {"limit", "3"}});
+    while (true) {
+      auto page = f.records->List(Org(), q);
+      ASSERT_TRUE(page.has_value());
+      for (const Json& r : page->items) seen.push_back(r["id"].get<int64_t>());
+      if (page->next_cursor.empty()) break;
+      q = Parse(Org(), {{"sort", desc ? "-founded_on" : "founded_on"}, {"limit", "3"},
+                        {"cursor", page->next_cursor}});
+    }
+    // Ascending: nulls first, then by value, ties by id. Descending: the exact reverse.
+    std::vector<int64_t> expected = {3, 6, 8, 2, 1, 4, 7, 5};
+    if (desc) std::reverse(expected.begin(), expected.end());
+    EXPECT_EQ(seen, expected) << (desc ? "descending" : "ascending");
+  }
+  auto vn = f.records->List(Org(), Parse(Org(), {{"country", "VN"}, {"kind", "ngo"}, {"total", "true"}}));
+  ASSERT_TRUE(vn.has_value());
+  EXPECT_EQ(*vn->total, 3);  // ids 2, 6, 8
+  std::vector<int64_t> ids;
+  for (const Json& r : vn->items) ids.push_back(r["id"]);
+  EXPECT_EQ(ids, (std::vector<int64_t>{2, 6, 8}));
+}
+
+TEST_P(StoreContract, CountsGroupAndFollowWrites) {
+  MustCreate(Org(), {{"name", "a"}, {"kind", "ngo"}, {"country", "VN"}});
+  MustCreate(Org(), {{"name", "b"}, {"kind", "ngo"}, {"country", "VN"}});
+  MustCreate(Org(), {{"name", "c"}, {"kind", "ngo"}});
+  const domain::Query q = Parse(Org(), {{"by", "country"}}, true);
+  auto counts = f.records->Count(Org(), q, "by=country");
+  ASSERT_TRUE(counts.has_value());
+  ASSERT_EQ(counts->size(), 2u);
+  EXPECT_EQ((*counts)[0].value, "VN");
+  EXPECT_EQ((*counts)[0].count, 2);
+  EXPECT_TRUE((*counts)[1].value.is_null());
+  ASSERT_TRUE(f.records->Delete(Org(), 1, std::nullopt, store::Actor{"t"}).has_value());
+  counts = f.records->Count(Org(), q, "by=country");
+  EXPECT_EQ((*counts)[0].count, 1);
+  EXPECT_EQ((*counts)[1].count, 1);
+}
+
+TEST_P(StoreContract, ImportIsAllOrNothingAndListsEveryBadRow) {
+  std::vector<store::ImportRow> rows = {
+      {2, {{"code", "R"}, {"name", "Root"}, {"kind", "central_body"}}},
+      {3, {{"code", "C"}, {"name", "Child"}, {"kind", "department"}, {"parent", "R"}}},
+      {4, {{"code", "D"}, {"name", "Bad"}, {"kind", "nonsense"}}},
+      {5, {{"code", "E"}, {"name", "Dangling"}, {"kind", "department"}, {"parent", "NOPE"}}},
+  };
+  auto report = f.records->Import(Unit(), rows, false, store::Actor{"t"});
+  ASSERT_TRUE(report.has_value());
+  ASSERT_EQ(report->problems.size(), 2u);
+  EXPECT_EQ(report->problems[0].line, 4);
+  EXPECT_EQ(report->problems[0].field, "kind");
+  EXPECT_EQ(report->problems[1].line, 5);
+  EXPECT_EQ(report->problems[1].reason, "no unit matches \"NOPE\" (by id, uuid, code, name)");
+  EXPECT_EQ(report->created, 0);
+  EXPECT_EQ((*f.store->CountAll())["units"], 0);
+  rows.resize(2);
+  report = f.records->Import(Unit(), rows, true, store::Actor{"t"});
+  ASSERT_TRUE(report.has_value());
+  EXPECT_TRUE(report->problems.empty());
+  EXPECT_EQ((*f.store->CountAll())["units"], 0);  // dry run
+  report = f.records->Import(Unit(), rows, false, store::Actor{"t"});
+  EXPECT_EQ(report->created, 2);
+  EXPECT_EQ((*f.records->Get(Unit(), 2))["parent"], 1);  // resolved by code
+}
+
+TEST_P(StoreContract, ConcurrentWritersLoseNothing) {
+  MustCreate(Org(), {{"name", "counter"}, {"kind", "other"}});
+  constexpr int kThreads = 4, kEach = 25;
+  std::vector<std::thread> threads;
+  std::atomic<int> stale{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        auto r = f.records->Create(Org(), {{"name", "t" + std::to_string(t)}, {"kind", "ngo"}},
+                                   store::Actor{"w"});
+        ASSERT_TRUE(r.has_value()) << r.error().message;
+        // Everyone edits one record with If-Match: exactly one wins per version.
+        while (true) {
+          const Json cur = *f.records->Get(Org(), 1);
+          auto u = f.records->Update(Org(), 1, cur["version"].get<int64_t>(),
+                                     {{"member_count", cur["member_count"].is_null() ? 1 : cur["member_count"].get<int64_t>() + 1}},
+                                     store::Actor{"w"});
+          if (u) break;
+          ASSERT_EQ(u.error().code, ErrorCode::kStale);
+          ++stale;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ((*f.store->CountAll())["organisations"], 1 + kThreads * kEach);
+  EXPECT_EQ((*f.records->Get(Org(), 1))["member_count"], kThreads * kEach);
+  EXPECT_EQ((*f.records->Get(Org(), 1))["version"], 1 + kThreads * kEach);
+}
+
+TEST_P(StoreContract, BackupIsACompleteCopy) {
+  f.LoadDemo();
+  const std::string copy = f.dir.File("backup.db");
+  ASSERT_TRUE(f.store->Backup(copy).has_value());
+  auto other = store::OpenStore(copy);
+  ASSERT_TRUE(other.has_value());
+  EXPECT_EQ(*(*other)->CountAll(), *f.store->CountAll());
+  EXPECT_EQ((*(*other)->CountAll())["organisations"], 101);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, StoreContract, ::testing::ValuesIn(Engines()));
+
+// The SQLite migration has a column for every declared field, of the right affinity.
+TEST(SqliteSchema, HasAColumnForEveryDeclaredField) {
+  TempDir dir;
+  ASSERT_TRUE(store::OpenStore(dir.File("a.db")).has_value());
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(dir.File("a.db").c_str(), &db), SQLITE_OK);
+  for (const domain::EntityType& t : Registry::Get().types()) {
+    std::map<std::string, std::string> columns;
+    sqlite3_stmt* s = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db, ("PRAGMA table_info(" + t.name + ")").c_str(), -1, &s, nullptr), SQLITE_OK);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+      columns[reinterpret_cast<const char*>(sqlite3_column_text(s, 1))] =
+          reinterpret_cast<const char*>(sqlite3_column_text(s, 2));
+    }
+    sqlite3_finalize(s);
+    std::set<std::string> declared;
+    for (const store::Column& c : store::ColumnsOf(t)) {
+      declared.insert(c.name);
+      ASSERT_TRUE(columns.contains(c.name)) << t.name << "." << c.name << " has no column";
+      const std::string want = c.kind == store::ColumnKind::kInteger || c.kind == store::ColumnKind::kBoolean
+                                   ? "INTEGER" : "TEXT";
+      EXPECT_EQ(columns[c.name], want) << t.name << "." << c.name;
+    }
+    for (const auto& [name, _] : columns) {
+      EXPECT_TRUE(declared.contains(name)) << t.name << "." << name << " is not declared";
+    }
+  }
+  sqlite3_close(db);
+}
+
+}  // namespace
+}  // namespace amity::testing

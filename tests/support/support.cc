@@ -1,0 +1,135 @@
+#include "support.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <random>
+#include <sstream>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <gtest/gtest.h>
+
+#include "domain/registry.h"
+#include "embedded/amity_demo.h"
+#include "io/csv.h"
+#include "io/iso_codes.h"
+
+namespace amity::testing {
+
+namespace fs = std::filesystem;
+
+TempDir::TempDir() {
+  std::random_device rd;
+  path_ = fs::temp_directory_path() /
+          ("amity-test-" + std::to_string(getpid()) + "-" + std::to_string(rd()));
+  fs::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+std::vector<std::string> Engines() { return {"sqlite"}; }
+
+Fixture::Fixture(const std::string& engine) {
+  if (engine != "sqlite") throw std::runtime_error("unknown engine " + engine);
+  auto s = store::OpenStore(dir.File("amity.db"));
+  if (!s) throw std::runtime_error(s.error().message);
+  store = std::move(*s);
+  records = std::make_unique<store::Records>(*store, io::SharedReferenceData(), clock);
+  auto st = records->LoadReferenceData();
+  if (!st) throw std::runtime_error(st.error().message);
+}
+
+void Fixture::LoadDemo() {
+  const domain::Registry& reg = domain::Registry::Get();
+  for (const char* name : {"unit", "organisation"}) {
+    std::istringstream in{std::string(amity_demo::Get(std::string("demo/") + name + "s.jsonl"))};
+    auto read = io::ReadJsonLines(in, *reg.ByName(name));
+    ASSERT_TRUE(read.has_value());
+    ASSERT_TRUE(read->problems.empty());
+    auto report = records->Import(*reg.ByName(name), read->rows, false, store::Actor{"demo"});
+    ASSERT_TRUE(report.has_value()) << report.error().message;
+    ASSERT_TRUE(report->problems.empty()) << report->problems[0].reason;
+  }
+}
+
+nlohmann::json HttpResponse::Json() const {
+  return nlohmann::json::parse(body, nullptr, false);
+}
+
+std::string HttpResponse::Header(const std::string& name) const {
+  auto it = headers.find(name);
+  return it == headers.end() ? "" : it->second;
+}
+
+HttpResponse HttpCall(uint16_t port, const std::string& method, const std::string& target,
+                      const std::string& body,
+                      const std::vector<std::pair<std::string, std::string>>& headers) {
+  namespace asio = boost::asio;
+  namespace bhttp = boost::beast::http;
+  asio::io_context ioc;
+  asio::ip::tcp::socket socket(ioc);
+  socket.connect({asio::ip::make_address("127.0.0.1"), port});
+  bhttp::request<bhttp::string_body> req(bhttp::string_to_verb(method), target, 11);
+  if (req.method() == bhttp::verb::unknown) req.method_string(method);
+  req.set(bhttp::field::host, "127.0.0.1");
+  bool has_type = false;
+  for (const auto& [k, v] : headers) {
+    req.set(k, v);
+    has_type = has_type || k == "Content-Type";
+  }
+  if (!body.empty() && !has_type) req.set(bhttp::field::content_type, "application/json");
+  req.body() = body;
+  req.prepare_payload();
+  bhttp::write(socket, req);
+  boost::beast::flat_buffer buffer;
+  bhttp::response_parser<bhttp::string_body> parser;
+  parser.body_limit(64 << 20);
+  if (method == "HEAD") parser.skip(true);
+  bhttp::read(socket, buffer, parser);
+  auto res = parser.release();
+  HttpResponse out;
+  out.status = res.result_int();
+  for (const auto& h : res) {
+    std::string name(h.name_string().data(), h.name_string().size());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out.headers[name] = std::string(h.value().data(), h.value().size());
+  }
+  out.body = std::move(res.body());
+  boost::system::error_code ec;
+  socket.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+  return out;
+}
+
+RunningServer::RunningServer(Fixture& fixture, http::ServerOptions options) {
+  api_ = std::make_unique<http::Api>(*fixture.records, http::ApiOptions{"test"});
+  options.port = 0;
+  http::Api* api = api_.get();
+  server_ = std::make_unique<http::Server>(
+      options, [api](const http::Request& r) { return api->Handle(r); }, nullptr);
+  auto port = server_->Listen();
+  if (!port) throw std::runtime_error(port.error().message);
+  port_ = *port;
+  thread_ = std::thread([this] { server_->Run(false); });
+}
+
+RunningServer::~RunningServer() {
+  server_->Stop();
+  thread_.join();
+}
+
+HttpResponse RunningServer::Call(const std::string& method, const std::string& target,
+                                 const std::string& body,
+                                 std::vector<std::pair<std::string, std::string>> headers) const {
+  return HttpCall(port_, method, target, body, headers);
+}
+
+std::string SourcePath(const std::string& relative) {
+  return (fs::path(AMITY_SOURCE_DIR) / relative).string();
+}
+
+}  // namespace amity::testing

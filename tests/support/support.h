@@ -1,0 +1,80 @@
+#pragma once
+// Shared by the integration tests: temporary directories, a store on a fresh database, the real
+// server on a loopback port chosen by the kernel, and a small HTTP client.
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "base/clock.h"
+#include "http/api.h"
+#include "http/server.h"
+#include "store/records.h"
+
+namespace amity::testing {
+
+// A directory removed at the end of the test.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+  std::string File(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// The engines the store contract runs against ("sqlite"; "postgresql" comes with issue 4).
+std::vector<std::string> Engines();
+
+// A fresh store of `engine` with reference data loaded, and Records over it on a fixed clock.
+struct Fixture {
+  explicit Fixture(const std::string& engine = "sqlite");
+  TempDir dir;
+  FixedClock clock{1'790'000'000'000};  // 2026-09-21
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<store::Records> records;
+  // Loads the demo units and organisations (as `amity demo` does).
+  void LoadDemo();
+};
+
+struct HttpResponse {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+  nlohmann::json Json() const;
+  std::string Header(const std::string& name) const;
+};
+
+// One HTTP/1.1 exchange on a new connection to 127.0.0.1:port.
+HttpResponse HttpCall(uint16_t port, const std::string& method, const std::string& target,
+                      const std::string& body = "",
+                      const std::vector<std::pair<std::string, std::string>>& headers = {});
+
+// The real server (Api + Server) on a Fixture, on a free loopback port, in a background thread.
+class RunningServer {
+ public:
+  explicit RunningServer(Fixture& fixture, http::ServerOptions options = {});
+  ~RunningServer();
+  uint16_t port() const { return port_; }
+  HttpResponse Call(const std::string& method, const std::string& target,
+                    const std::string& body = "",
+                    std::vector<std::pair<std::string, std::string>> headers = {}) const;
+
+ private:
+  std::unique_ptr<http::Api> api_;
+  std::unique_ptr<http::Server> server_;
+  std::thread thread_;
+  uint16_t port_ = 0;
+};
+
+// Path of a file in the source tree (tests run with the source root as working directory).
+std::string SourcePath(const std::string& relative);
+
+}  // namespace amity::testing
