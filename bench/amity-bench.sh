@@ -103,6 +103,7 @@ free_port() {
 # wrk_once OUTFILE ARGS...: one run; fails loudly when any response was not 2xx/3xx.
 wrk_once() {
   local out=$1; shift
+  rm -f "$out.flags"
   wrk -t"$THREADS" -c"$CONNECTIONS" "$@" >"$out" 2>&1
   if grep -q 'Non-2xx or 3xx' "$out"; then
     log "WARNING: non-2xx responses in $out:"; grep 'Non-2xx' "$out" >&2
