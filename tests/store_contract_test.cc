@@ -152,7 +152,8 @@ TEST_P(StoreContract, ImportIsAllOrNothingAndListsEveryBadRow) {
       {4, {{"code", "D"}, {"name", "Bad"}, {"kind", "nonsense"}}},
       {5, {{"code", "E"}, {"name", "Dangling"}, {"kind", "department"}, {"parent", "NOPE"}}},
   };
-  auto report = f.records->Import(Unit(), rows, false, store::Actor{"t"});
+  store::VectorSource all(rows);
+  auto report = f.records->Import(Unit(), all, false, store::Actor{"t"});
   ASSERT_TRUE(report.has_value());
   ASSERT_EQ(report->problems.size(), 2u);
   EXPECT_EQ(report->problems[0].line, 4);
@@ -162,11 +163,13 @@ TEST_P(StoreContract, ImportIsAllOrNothingAndListsEveryBadRow) {
   EXPECT_EQ(report->created, 0);
   EXPECT_EQ((*f.store->CountAll())["units"], 0);
   rows.resize(2);
-  report = f.records->Import(Unit(), rows, true, store::Actor{"t"});
+  store::VectorSource dry(rows);
+  report = f.records->Import(Unit(), dry, true, store::Actor{"t"});
   ASSERT_TRUE(report.has_value());
   EXPECT_TRUE(report->problems.empty());
   EXPECT_EQ((*f.store->CountAll())["units"], 0);  // dry run
-  report = f.records->Import(Unit(), rows, false, store::Actor{"t"});
+  store::VectorSource real(rows);
+  report = f.records->Import(Unit(), real, false, store::Actor{"t"});
   EXPECT_EQ(report->created, 2);
   EXPECT_EQ((*f.records->Get(Unit(), 2))["parent"], 1);  // resolved by code
 }

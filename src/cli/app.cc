@@ -120,33 +120,34 @@ int RunImport(const Globals& g, const ImportOptions& o) {
   mapping.unknown_country_to_notes = o.unknown_country == "notes";
   auto opened = Open(g);
   if (!opened) return Report(opened.error());
-  auto read = format == "csv" ? io::ReadCsv(in, *type, mapping, opened->records->reference())
-                              : io::ReadJsonLines(in, *type);
-  if (!read) return Report(read.error());
+  std::unique_ptr<store::RowSource> source;
+  io::CsvSource* csv = nullptr;
+  if (format == "csv") {
+    auto c = std::make_unique<io::CsvSource>(in, *type, mapping, opened->records->reference());
+    csv = c.get();
+    source = std::move(c);
+  } else {
+    source = std::make_unique<io::JsonLinesSource>(in);
+  }
   const bool tty = isatty(STDERR_FILENO);
-  const int64_t total = static_cast<int64_t>(read->rows.size());
   auto progress = [&](int64_t done) {
-    if (tty) std::fprintf(stderr, "\r%s %lld/%lld rows", o.dry_run ? "checked" : "imported",
-                          static_cast<long long>(done), static_cast<long long>(total));
+    if (tty) std::fprintf(stderr, "\r%s %lld rows", o.dry_run ? "checked" : "imported", static_cast<long long>(done));
   };
-  // With problems already found while reading, the rest is still checked so every bad row is
-  // listed at once, but nothing is written.
-  const bool dry = o.dry_run || !read->problems.empty();
-  auto report = opened->records->Import(*type, read->rows, dry, store::Actor{"cli"}, progress);
+  auto report = opened->records->Import(*type, *source, o.dry_run, store::Actor{"cli"}, progress);
   if (tty) std::fprintf(stderr, "\n");
   if (!report) return Report(report.error());
-  std::vector<store::ImportProblem> problems = read->problems;
-  problems.insert(problems.end(), report->problems.begin(), report->problems.end());
-  std::sort(problems.begin(), problems.end(),
-            [](const auto& a, const auto& b) { return a.line < b.line; });
+  std::vector<store::ImportProblem> problems = report->problems;
+  std::stable_sort(problems.begin(), problems.end(),
+                   [](const auto& a, const auto& b) { return a.line < b.line; });
   if (!problems.empty()) {
     PrintProblems(problems, o.file);
     std::fprintf(stderr, "amity: %zu problem(s) in %s; nothing was imported\n", problems.size(), o.file.c_str());
     return kExitInput;
   }
-  if (read->notes_added > 0) {
+  const int64_t total = report->rows;
+  if (csv && csv->notes_added() > 0) {
     std::fprintf(stderr, "amity: %lld row(s) name no ISO 3166 country; their country is kept in notes\n",
-                 static_cast<long long>(read->notes_added));
+                 static_cast<long long>(csv->notes_added()));
   }
   if (o.dry_run) {
     std::printf("dry run: %lld %s would be imported; nothing was written\n",
@@ -203,12 +204,10 @@ int RunDemo(const Globals& g) {
   for (const char* name : {"unit", "organisation"}) {
     const std::string file = std::string("demo/") + name + "s.jsonl";
     std::istringstream in{std::string(amity_demo::Get(file))};
-    auto read = io::ReadJsonLines(in, *reg.ByName(name));
-    if (!read) return Report(read.error());
-    auto report = opened->records->Import(*reg.ByName(name), read->rows, false, store::Actor{"demo"});
+    io::JsonLinesSource rows(in);
+    auto report = opened->records->Import(*reg.ByName(name), rows, false, store::Actor{"demo"});
     if (!report) return Report(report.error());
-    if (!read->problems.empty() || !report->problems.empty()) {
-      PrintProblems(read->problems, file);
+    if (!report->problems.empty()) {
       PrintProblems(report->problems, file);
       return kExitInput;
     }

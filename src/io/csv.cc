@@ -3,6 +3,7 @@
 #include <csv.h>
 
 #include <charconv>
+#include <deque>
 
 #include "base/text.h"
 
@@ -13,16 +14,19 @@ using domain::Field;
 using domain::FieldType;
 using domain::Json;
 
-struct Target {
+}  // namespace
+
+struct CsvSource::Target {
   const Field* field = nullptr;
   std::string sub;  // language or identifier scheme
   bool ignored = false;
 };
+using Target = CsvSource::Target;
 
 // Collects records from libcsv callbacks with the line each record starts on.
-struct Collector {
+struct CsvSource::Collector {
   std::vector<std::string> fields;
-  std::vector<std::pair<int64_t, std::vector<std::string>>> records;
+  std::deque<std::pair<int64_t, std::vector<std::string>>> records;
   int64_t line = 1;        // the physical line being fed
   int64_t start_line = 1;  // where the current record began
   static void OnField(void* data, size_t len, void* self) {
@@ -37,6 +41,9 @@ struct Collector {
     c->start_line = c->line + 1;
   }
 };
+using Collector = CsvSource::Collector;
+
+namespace {
 
 // "Vietnamese: Đảng Cộng sản Việt Nam; Arabic: …" → {"vi": "…", "ar": "…"}.
 Json ParseLabelledNames(const std::string& cell, const domain::ReferenceData& ref) {
@@ -141,163 +148,184 @@ tl::expected<Json, std::string> CellValue(const Target& t, const std::string& ce
 
 }  // namespace
 
-Result<ReadResult> ReadCsv(std::istream& in, const domain::EntityType& type,
-                           const CsvMapping& mapping, const domain::ReferenceData& ref) {
-  csv_parser parser;
-  if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL) != 0) {
-    return Fail(ErrorCode::kInternal, "cannot start the CSV parser");
-  }
-  csv_set_realloc_func(&parser, realloc);
-  csv_set_free_func(&parser, free);
-  Collector col;
-  ReadResult result;
-  std::string line;
-  bool first = true;
-  auto fail = [&](std::string why) -> tl::unexpected<Error> {
-    csv_free(&parser);
-    return Fail(ErrorCode::kInvalidArgument, "line " + std::to_string(col.line) + ": " + why,
-                {{"line " + std::to_string(col.line), why}});
-  };
-  std::vector<Target> targets;
-  std::vector<std::string> header;
-  auto process = [&]() -> Status {
-    for (auto& [start, cells] : col.records) {
-      if (header.empty()) {
-        header = cells;
-        std::vector<FieldViolation> bad;
-        for (const std::string& h : header) {
-          const std::string name(Trim(h));
-          Target t;
-          if (mapping.ignore.contains(name)) {
-            t.ignored = true;
-            targets.push_back(t);
-            continue;
-          }
-          auto m = mapping.columns.find(name);
-          const std::string target = m == mapping.columns.end() ? name : m->second;
-          const size_t dot = target.find('.');
-          t.field = type.Find(target.substr(0, dot));
-          if (dot != std::string::npos) t.sub = target.substr(dot + 1);
-          if (!t.field || t.field->read_only ||
-              (!t.sub.empty() && t.field->type != FieldType::kMultilingualText &&
-               t.field->type != FieldType::kIdentifiers)) {
-            bad.push_back({"column \"" + name + "\"",
-                           "maps to no writable field of " + type.name +
-                               " (map it with --map COLUMN=FIELD or skip it with --ignore COLUMN)"});
-          }
-          targets.push_back(t);
-        }
-        if (!bad.empty()) {
-          std::string message = "line 1: " + bad[0].field + " " + bad[0].reason;
-          return Fail(ErrorCode::kInvalidArgument, std::move(message), std::move(bad));
-        }
-        continue;
-      }
-      store::ImportRow row{start, Json::object()};
-      for (const auto& [k, v] : mapping.constants) row.values[k] = v;
-      if (cells.size() != header.size() && !(cells.size() == 1 && cells[0].empty())) {
-        result.problems.push_back({start, "", "has " + std::to_string(cells.size()) +
-                                                  " cells; the header has " +
-                                                  std::to_string(header.size())});
-        continue;
-      }
-      if (cells.size() == 1 && cells[0].empty() && header.size() > 1) continue;  // blank line
-      bool ok = true;
-      for (size_t i = 0; i < cells.size() && ok; ++i) {
-        const Target& t = targets[i];
-        if (t.ignored || Trim(cells[i]).empty()) continue;
-        if (!IsValidUtf8(cells[i])) {
-          result.problems.push_back({start, t.field->name, "is not valid UTF-8"});
-          ok = false;
-          break;
-        }
-        if (t.field->type == FieldType::kCountry) {
-          const std::string code(Trim(cells[i]));
-          if (auto alpha2 = ref.ResolveCountry(code)) {
-            row.values[t.field->name] = *alpha2;
-          } else if (mapping.unknown_country_to_notes) {
-            std::string notes = row.values.value("notes", "");
-            if (!notes.empty()) notes.push_back('\n');
-            notes.append("country in source: ").append(code);
-            row.values["notes"] = notes;
-            ++result.notes_added;
-          } else {
-            result.problems.push_back({start, t.field->name, "\"" + code + "\" is not an ISO 3166 country code"});
-            ok = false;
-          }
-          continue;
-        }
-        auto v = CellValue(t, cells[i], ref);
-        if (!v) {
-          result.problems.push_back({start, t.field->name, v.error()});
-          ok = false;
-          break;
-        }
-        Json& slot = row.values[t.field->name];
-        if (t.field->type == FieldType::kIdentifiers && !t.sub.empty()) {
-          slot.push_back({{"scheme", t.sub}, {"value", *v}});
-        } else if (!t.sub.empty()) {
-          slot[t.sub] = *v;  // a column for one language wins over a column of labelled names
-        } else if (t.field->type == FieldType::kMultilingualText && slot.is_object() && v->is_object()) {
-          for (const auto& [lang, text] : v->items()) {
-            if (!slot.contains(lang)) slot[lang] = text;
-          }
-        } else {
-          slot = *v;
-        }
-      }
-      if (ok) result.rows.push_back(std::move(row));
-    }
-    col.records.clear();
-    return {};
-  };
-  while (std::getline(in, line)) {
-    if (first && line.starts_with("\xEF\xBB\xBF")) line = line.substr(3);
-    first = false;
-    line.push_back('\n');
-    if (csv_parse(&parser, line.data(), line.size(), Collector::OnField, Collector::OnRow, &col) !=
-        line.size()) {
-      return fail(std::string("malformed CSV: ") + csv_strerror(csv_error(&parser)) +
-                  " (a quote inside a quoted field must be doubled)");
-    }
-    if (auto st = process(); !st) {
-      csv_free(&parser);
-      return tl::unexpected(st.error());
-    }
-    ++col.line;
-  }
-  if (csv_fini(&parser, Collector::OnField, Collector::OnRow, &col) != 0) {
-    --col.line;
-    return fail("malformed CSV at the end of the file: a quoted field is not closed (it began on line " +
-                std::to_string(col.start_line) + ")");
-  }
-  if (auto st = process(); !st) {
-    csv_free(&parser);
-    return tl::unexpected(st.error());
-  }
-  csv_free(&parser);
-  if (header.empty()) return Fail(ErrorCode::kInvalidArgument, "the file is empty: expected a header line");
-  return result;
+CsvSource::CsvSource(std::istream& in, const domain::EntityType& type, CsvMapping mapping,
+                     const domain::ReferenceData& ref)
+    : in_(in), type_(type), mapping_(std::move(mapping)), ref_(ref),
+      collector_(std::make_unique<Collector>()) {
+  parser_ = std::make_unique<csv_parser>();
+  ready_ = csv_init(parser_.get(), CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL) == 0;
+  csv_set_realloc_func(parser_.get(), realloc);
+  csv_set_free_func(parser_.get(), free);
 }
 
-Result<ReadResult> ReadJsonLines(std::istream& in, const domain::EntityType&) {
-  ReadResult result;
-  std::string line;
-  int64_t n = 0;
-  while (std::getline(in, line)) {
-    ++n;
-    if (Trim(line).empty()) continue;
-    Json j = Json::parse(line, nullptr, false);
+CsvSource::~CsvSource() {
+  if (ready_) csv_free(parser_.get());
+}
+
+Status CsvSource::ReadHeader(const std::vector<std::string>& cells) {
+  header_size_ = cells.size();
+  std::vector<FieldViolation> bad;
+  for (const std::string& h : cells) {
+    const std::string name(Trim(h));
+    Target t;
+    if (mapping_.ignore.contains(name)) {
+      t.ignored = true;
+      targets_.push_back(t);
+      continue;
+    }
+    auto m = mapping_.columns.find(name);
+    const std::string target = m == mapping_.columns.end() ? name : m->second;
+    const size_t dot = target.find('.');
+    t.field = type_.Find(target.substr(0, dot));
+    if (dot != std::string::npos) t.sub = target.substr(dot + 1);
+    if (!t.field || t.field->read_only ||
+        (!t.sub.empty() && t.field->type != FieldType::kMultilingualText &&
+         t.field->type != FieldType::kIdentifiers)) {
+      bad.push_back({"column \"" + name + "\"",
+                     "maps to no writable field of " + type_.name +
+                         " (map it with --map COLUMN=FIELD or skip it with --ignore COLUMN)"});
+    }
+    targets_.push_back(t);
+  }
+  if (!bad.empty()) {
+    std::string message = "line 1: " + bad[0].field + " " + bad[0].reason;
+    return Fail(ErrorCode::kInvalidArgument, std::move(message), std::move(bad));
+  }
+  return {};
+}
+
+bool CsvSource::MakeRow(int64_t start, const std::vector<std::string>& cells, store::ImportRow* row,
+                        std::vector<store::ImportProblem>* problems) {
+  row->line = start;
+  row->values = Json::object();
+  for (const auto& [k, v] : mapping_.constants) row->values[k] = v;
+  if (cells.size() != header_size_) {
+    problems->push_back({start, "", "has " + std::to_string(cells.size()) + " cells; the header has " +
+                                        std::to_string(header_size_)});
+    return false;
+  }
+  for (size_t i = 0; i < cells.size(); ++i) {
+    const Target& t = targets_[i];
+    if (t.ignored || Trim(cells[i]).empty()) continue;
+    if (!IsValidUtf8(cells[i])) {
+      problems->push_back({start, t.field->name, "is not valid UTF-8"});
+      return false;
+    }
+    if (t.field->type == FieldType::kCountry) {
+      const std::string code(Trim(cells[i]));
+      if (auto alpha2 = ref_.ResolveCountry(code)) {
+        row->values[t.field->name] = *alpha2;
+      } else if (mapping_.unknown_country_to_notes) {
+        std::string notes = row->values.value("notes", "");
+        if (!notes.empty()) notes.push_back('\n');
+        notes.append("country in source: ").append(code);
+        row->values["notes"] = notes;
+        ++notes_added_;
+      } else {
+        problems->push_back({start, t.field->name, "\"" + code + "\" is not an ISO 3166 country code"});
+        return false;
+      }
+      continue;
+    }
+    auto v = CellValue(t, cells[i], ref_);
+    if (!v) {
+      problems->push_back({start, t.field->name, v.error()});
+      return false;
+    }
+    Json& slot = row->values[t.field->name];
+    if (t.field->type == FieldType::kIdentifiers && !t.sub.empty()) {
+      slot.push_back({{"scheme", t.sub}, {"value", *v}});
+    } else if (!t.sub.empty()) {
+      slot[t.sub] = *v;  // a column for one language wins over a column of labelled names
+    } else if (t.field->type == FieldType::kMultilingualText && slot.is_object() && v->is_object()) {
+      for (const auto& [lang, text] : v->items()) {
+        if (!slot.contains(lang)) slot[lang] = text;
+      }
+    } else {
+      slot = *v;
+    }
+  }
+  return true;
+}
+
+Result<bool> CsvSource::Next(store::ImportRow* row, std::vector<store::ImportProblem>* problems) {
+  if (!ready_) return Fail(ErrorCode::kInternal, "cannot start the CSV parser");
+  auto malformed = [&](std::string why) {
+    return Fail(ErrorCode::kInvalidArgument, "line " + std::to_string(collector_->line) + ": " + why,
+                {{"line " + std::to_string(collector_->line), why}});
+  };
+  while (true) {
+    while (!collector_->records.empty()) {
+      auto [start, cells] = std::move(collector_->records.front());
+      collector_->records.pop_front();
+      if (!header_read_) {
+        header_read_ = true;
+        RETURN_IF_ERROR(ReadHeader(cells));
+        continue;
+      }
+      if (cells.size() == 1 && cells[0].empty() && header_size_ > 1) continue;  // a blank line
+      if (MakeRow(start, cells, row, problems)) return true;
+    }
+    if (finished_) {
+      if (!header_read_) return Fail(ErrorCode::kInvalidArgument, "the file is empty: expected a header line");
+      return false;
+    }
+    if (std::getline(in_, line_)) {
+      if (collector_->line == 1 && line_.starts_with("\xEF\xBB\xBF")) line_.erase(0, 3);
+      line_.push_back('\n');
+      if (csv_parse(parser_.get(), line_.data(), line_.size(), Collector::OnField, Collector::OnRow,
+                    collector_.get()) != line_.size()) {
+        return malformed(std::string("malformed CSV: ") + csv_strerror(csv_error(parser_.get())) +
+                         " (a quote inside a quoted field must be doubled)");
+      }
+      ++collector_->line;
+    } else {
+      finished_ = true;
+      if (csv_fini(parser_.get(), Collector::OnField, Collector::OnRow, collector_.get()) != 0) {
+        --collector_->line;
+        return malformed("malformed CSV at the end of the file: a quoted field is not closed (it began on line " +
+                         std::to_string(collector_->start_line) + ")");
+      }
+    }
+  }
+}
+
+Result<bool> JsonLinesSource::Next(store::ImportRow* row, std::vector<store::ImportProblem>* problems) {
+  std::string text;
+  while (std::getline(in_, text)) {
+    ++line_;
+    if (Trim(text).empty()) continue;
+    Json j = Json::parse(text, nullptr, false);
     if (j.is_discarded()) {
-      result.problems.push_back({n, "", IsValidUtf8(line) ? "is not valid JSON" : "is not valid UTF-8"});
+      problems->push_back({line_, "", IsValidUtf8(text) ? "is not valid JSON" : "is not valid UTF-8"});
       continue;
     }
     if (!j.is_object()) {
-      result.problems.push_back({n, "", "expected a JSON object"});
+      problems->push_back({line_, "", "expected a JSON object"});
       continue;
     }
-    result.rows.push_back({n, std::move(j)});
+    *row = store::ImportRow{line_, std::move(j)};
+    return true;
   }
+  return false;
+}
+
+Result<ReadResult> ReadAll(store::RowSource& source) {
+  ReadResult result;
+  store::ImportRow row;
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, source.Next(&row, &result.problems));
+    if (!more) break;
+    result.rows.push_back(std::move(row));
+  }
+  return result;
+}
+
+Result<ReadResult> ReadCsv(std::istream& in, const domain::EntityType& type,
+                           const CsvMapping& mapping, const domain::ReferenceData& ref) {
+  CsvSource source(in, type, mapping, ref);
+  ASSIGN_OR_RETURN(ReadResult result, ReadAll(source));
+  result.notes_added = source.notes_added();
   return result;
 }
 

@@ -5,6 +5,7 @@
 // commas, quotes and newlines.
 #include <istream>
 #include <map>
+#include <memory>
 #include <ostream>
 #include <set>
 #include <string>
@@ -13,6 +14,8 @@
 #include "domain/entity.h"
 #include "domain/reference.h"
 #include "store/records.h"
+
+struct csv_parser;  // libcsv
 
 namespace amity::io {
 
@@ -33,12 +36,52 @@ struct ReadResult {
   int64_t notes_added = 0;  // rows whose unknown country went to notes
 };
 
-// Reads CSV with a header line. Problems in the header (unknown columns) stop the read.
+// Streams CSV rows with a header line. A header naming no field (unless mapped or ignored) or a
+// malformed file is an error; a bad cell is a problem of its row.
+class CsvSource final : public store::RowSource {
+ public:
+  CsvSource(std::istream& in, const domain::EntityType& type, CsvMapping mapping,
+            const domain::ReferenceData& ref);
+  ~CsvSource() override;
+  Result<bool> Next(store::ImportRow* row, std::vector<store::ImportProblem>* problems) override;
+  int64_t notes_added() const { return notes_added_; }
+
+  struct Target;
+  struct Collector;
+
+ private:
+  Status ReadHeader(const std::vector<std::string>& cells);
+  bool MakeRow(int64_t start, const std::vector<std::string>& cells, store::ImportRow* row,
+               std::vector<store::ImportProblem>* problems);
+
+  std::istream& in_;
+  const domain::EntityType& type_;
+  CsvMapping mapping_;
+  const domain::ReferenceData& ref_;
+  std::unique_ptr<::csv_parser> parser_;
+  std::unique_ptr<Collector> collector_;
+  std::vector<Target> targets_;
+  size_t header_size_ = 0;
+  bool ready_ = false, header_read_ = false, finished_ = false;
+  std::string line_;
+  int64_t notes_added_ = 0;
+};
+
+// Streams JSON lines: one object per line, fields as in the API.
+class JsonLinesSource final : public store::RowSource {
+ public:
+  explicit JsonLinesSource(std::istream& in) : in_(in) {}
+  Result<bool> Next(store::ImportRow* row, std::vector<store::ImportProblem>* problems) override;
+
+ private:
+  std::istream& in_;
+  int64_t line_ = 0;
+};
+
+// Every row of a source, in memory (for tests and small files).
+Result<ReadResult> ReadAll(store::RowSource& source);
 Result<ReadResult> ReadCsv(std::istream& in, const domain::EntityType& type,
                            const CsvMapping& mapping, const domain::ReferenceData& ref);
-
-// Reads JSON lines: one object per line, fields as in the API.
-Result<ReadResult> ReadJsonLines(std::istream& in, const domain::EntityType& type);
 
 // Every live record of `type`, as CSV (a header of field names; structured values as JSON) or
 // JSON lines. Returns the number of records written.

@@ -141,11 +141,13 @@ Status Records::CheckStored(Transaction& tx, const EntityType& type, const Json&
     }
     return {};
   };
-  auto all_fields = type.fields;
+  std::vector<const Field*> fields;
+  for (const Field& f : type.fields) fields.push_back(&f);
   for (const Field& f : domain::CommonFields()) {
-    if (f.type == FieldType::kRef) all_fields.push_back(f);
+    if (f.type == FieldType::kRef) fields.push_back(&f);
   }
-  for (const Field& f : all_fields) {
+  for (const Field* field : fields) {
+    const Field& f = *field;
     auto it = record.find(f.name);
     if (it == record.end() || it->is_null()) continue;
     if (f.type == FieldType::kRef) {
@@ -329,20 +331,27 @@ Result<Json> Records::ResolveReference(Transaction& tx, const Field& field, cons
   return Json(found[0]);
 }
 
-Result<ImportReport> Records::Import(const EntityType& type, const std::vector<ImportRow>& rows,
-                                     bool dry_run, const Actor& actor,
+Result<ImportReport> Records::Import(const EntityType& type, RowSource& rows, bool dry_run,
+                                     const Actor& actor,
                                      const std::function<void(int64_t)>& progress) {
   if (type.reference_data) {
     return Fail(ErrorCode::kFailedPrecondition, type.plural + " are reference data and cannot be imported");
   }
+  // Past this many rows an import is a bulk load (see Transaction::ExpectMany).
+  constexpr int64_t kBulkRows = 20000;
+  constexpr size_t kMaxProblems = 10000;
   ImportReport report;
-  report.rows = static_cast<int64_t>(rows.size());
   ASSIGN_OR_RETURN(std::unique_ptr<Transaction> tx, store_.BeginWrite());
   const Json common = NewCommon(actor);
+  ImportRow row;
   // Rows are inserted as they pass, so later rows can refer to earlier ones (a unit's parent);
-  // after the first problem nothing more is inserted, and the transaction is rolled back.
-  for (size_t i = 0; i < rows.size(); ++i) {
-    const ImportRow& row = rows[i];
+  // after the first problem nothing more is inserted, every row is still checked, and the
+  // transaction is rolled back.
+  while (report.problems.size() < kMaxProblems) {
+    ASSIGN_OR_RETURN(bool more, rows.Next(&row, &report.problems));
+    if (!more) break;
+    ++report.rows;
+    if (report.rows == kBulkRows) RETURN_IF_ERROR(tx->ExpectMany(type));
     auto problem = [&](const Error& e) {
       if (e.fields.empty()) {
         report.problems.push_back({row.line, "", e.message});
@@ -354,20 +363,25 @@ Result<ImportReport> Records::Import(const EntityType& type, const std::vector<I
       report.problems.push_back({row.line, "", "expected a JSON object"});
       continue;
     }
-    Json input = row.values;
+    // Textual references ("VUFO", "partyfacts:4898") become ids; the row is copied only then.
+    std::optional<Json> resolved_input;
     bool ok = true;
     for (const Field& f : type.fields) {
-      if (f.type != FieldType::kRef || !input.contains(f.name)) continue;
-      auto resolved = ResolveReference(*tx, f, input[f.name]);
+      if (f.type != FieldType::kRef) continue;
+      auto it = row.values.find(f.name);
+      if (it == row.values.end() || !it->is_string()) continue;
+      auto resolved = ResolveReference(*tx, f, *it);
       if (!resolved) {
         problem(resolved.error());
         ok = false;
       } else {
-        input[f.name] = *resolved;
+        if (!resolved_input) resolved_input = row.values;
+        (*resolved_input)[f.name] = *resolved;
       }
     }
     if (!ok) continue;
-    auto record = domain::DecodeInput(type, input, DecodeMode::kCreate, ref_);
+    auto record = domain::DecodeInput(type, resolved_input ? *resolved_input : row.values,
+                                      DecodeMode::kCreate, ref_);
     if (!record) {
       problem(record.error());
       continue;
@@ -381,11 +395,9 @@ Result<ImportReport> Records::Import(const EntityType& type, const std::vector<I
       problem(st.error());
       continue;
     }
-    // A dry run does the same work (so later rows see earlier ones) and rolls it back.
     if (report.problems.empty()) {
       record->update(common);
       (*record)["uuid"] = NewUuid(clock_);
-      FillAbsent(type, &*record);
       auto id = tx->Insert(type, *record);
       if (!id) {
         problem(id.error());
@@ -393,10 +405,9 @@ Result<ImportReport> Records::Import(const EntityType& type, const std::vector<I
       }
       ++report.created;
     }
-    if (progress && (i + 1) % 1000 == 0) progress(static_cast<int64_t>(i + 1));
-    if (report.problems.size() >= 10000) break;
+    if (progress && report.rows % 1000 == 0) progress(report.rows);
   }
-  if (progress) progress(static_cast<int64_t>(rows.size()));
+  if (progress) progress(report.rows);
   if (dry_run || !report.problems.empty()) {
     report.created = 0;
     return report;  // the transaction rolls back

@@ -31,6 +31,31 @@ struct ImportProblem {
   std::string field, reason;
 };
 
+// Where an import's rows come from, one at a time (files are streamed, never held whole).
+class RowSource {
+ public:
+  virtual ~RowSource() = default;
+  // Fills `row` and returns true, or returns false at the end. A row that cannot be read adds
+  // its problems (with line numbers) and yields no row; an error (a malformed file) stops the
+  // import.
+  virtual Result<bool> Next(ImportRow* row, std::vector<ImportProblem>* problems) = 0;
+};
+
+// Rows already in memory.
+class VectorSource final : public RowSource {
+ public:
+  explicit VectorSource(std::vector<ImportRow> rows) : rows_(std::move(rows)) {}
+  Result<bool> Next(ImportRow* row, std::vector<ImportProblem>*) override {
+    if (next_ == rows_.size()) return false;
+    *row = std::move(rows_[next_++]);
+    return true;
+  }
+
+ private:
+  std::vector<ImportRow> rows_;
+  size_t next_ = 0;
+};
+
 struct ImportReport {
   int64_t rows = 0;
   int64_t created = 0;
@@ -64,11 +89,12 @@ class Records {
                       const Actor& actor);
   Result<Json> Restore(const EntityType& type, int64_t id, const Actor& actor);
 
-  // Validates every row (resolving textual references), then creates them all in one
+  // Validates every row (resolving textual references) and creates them all in one
   // transaction, or none: any problem is reported with its line and nothing is written.
-  // With dry_run, validates only. `progress` (may be empty) is called with rows done.
-  Result<ImportReport> Import(const EntityType& type, const std::vector<ImportRow>& rows,
-                              bool dry_run, const Actor& actor,
+  // A dry run does the same work and rolls it back. `progress` (may be empty) is called with
+  // the rows done so far.
+  Result<ImportReport> Import(const EntityType& type, RowSource& rows, bool dry_run,
+                              const Actor& actor,
                               const std::function<void(int64_t)>& progress = {});
 
   // Creates countries and subdivisions from the reference data when the tables are empty.

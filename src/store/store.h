@@ -55,6 +55,9 @@ class Transaction : public domain::Lookup {
   // Replaces the stored record `id` with `record` (the whole record, common fields included).
   virtual Status Replace(const EntityType& type, int64_t id, const Json& record) = 0;
   virtual Status AppendHistory(const HistoryEntry& entry) = 0;
+  // Many more inserts of `type` follow (an import): the engine may trade per-row index upkeep
+  // for a rebuild at commit. Nothing about the result differs.
+  virtual Status ExpectMany(const EntityType& type) = 0;
   virtual Status Commit() = 0;
 };
 

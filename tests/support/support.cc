@@ -48,10 +48,8 @@ void Fixture::LoadDemo() {
   const domain::Registry& reg = domain::Registry::Get();
   for (const char* name : {"unit", "organisation"}) {
     std::istringstream in{std::string(amity_demo::Get(std::string("demo/") + name + "s.jsonl"))};
-    auto read = io::ReadJsonLines(in, *reg.ByName(name));
-    ASSERT_TRUE(read.has_value());
-    ASSERT_TRUE(read->problems.empty());
-    auto report = records->Import(*reg.ByName(name), read->rows, false, store::Actor{"demo"});
+    io::JsonLinesSource rows(in);
+    auto report = records->Import(*reg.ByName(name), rows, false, store::Actor{"demo"});
     ASSERT_TRUE(report.has_value()) << report.error().message;
     ASSERT_TRUE(report->problems.empty()) << report->problems[0].reason;
   }

@@ -100,7 +100,6 @@ CREATE TABLE organisation (
 );
 CREATE INDEX organisation_country ON organisation(country) WHERE deleted_at IS NULL;
 CREATE INDEX organisation_kind ON organisation(kind, country) WHERE deleted_at IS NULL;
-CREATE INDEX organisation_status ON organisation(status) WHERE deleted_at IS NULL;
 CREATE INDEX organisation_managing_unit ON organisation(managing_unit) WHERE deleted_at IS NULL;
 CREATE INDEX organisation_affiliation ON organisation(affiliation) WHERE deleted_at IS NULL;
 CREATE INDEX organisation_founded_on ON organisation(founded_on) WHERE deleted_at IS NULL;

@@ -73,8 +73,10 @@ class Conn {
     return {};
   }
 
-  // A cached prepared statement, reset and cleared of bindings.
-  Result<sqlite3_stmt*> Prepare(const std::string& sql) {
+  // A cached prepared statement, reset and cleared of bindings. The cache forgets everything
+  // past 256 statements (queries built from filters vary), except `pinned` ones, whose pointers
+  // callers may keep for the connection's lifetime.
+  Result<sqlite3_stmt*> Prepare(const std::string& sql, bool pinned = false) {
     auto it = stmts_.find(sql);
     if (it != stmts_.end()) {
       sqlite3_reset(it->second);
@@ -82,20 +84,28 @@ class Conn {
       return it->second;
     }
     if (stmts_.size() > 256) {
-      for (auto& [_, s] : stmts_) sqlite3_finalize(s);
-      stmts_.clear();
+      for (auto i = stmts_.begin(); i != stmts_.end();) {
+        if (pinned_.contains(i->second)) {
+          ++i;
+        } else {
+          sqlite3_finalize(i->second);
+          i = stmts_.erase(i);
+        }
+      }
     }
     sqlite3_stmt* s = nullptr;
     const int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
                                       SQLITE_PREPARE_PERSISTENT, &s, nullptr);
     if (rc != SQLITE_OK) return tl::unexpected(SqlError(db_, rc, "prepare"));
     stmts_.emplace(sql, s);
+    if (pinned) pinned_.insert(s);
     return s;
   }
 
  private:
   sqlite3* db_ = nullptr;
   std::unordered_map<std::string, sqlite3_stmt*> stmts_;
+  std::set<sqlite3_stmt*> pinned_;
 };
 
 // Binds JSON scalars: integers, booleans (as 0/1), strings, null; others as JSON text.
@@ -139,13 +149,21 @@ Json ColumnValue(sqlite3_stmt* s, int i, ColumnKind kind) {
   return Json();
 }
 
-// The value a record holds for one column.
-Json ValueFor(const Json& record, const Column& c) {
+// Binds the value a record holds for one column (absent is null), without copying it.
+void BindColumn(sqlite3_stmt* s, int i, const Json& record, const Column& c) {
   auto it = record.find(c.field->name);
-  if (it == record.end() || it->is_null()) return Json();
-  if (!c.part.empty()) return it->value(c.part, Json());
-  if (c.kind == ColumnKind::kJson) return Json(it->dump());
-  return *it;
+  if (it == record.end() || it->is_null()) {
+    sqlite3_bind_null(s, i);
+  } else if (!c.part.empty()) {
+    auto part = it->find(c.part);
+    if (part == it->end()) sqlite3_bind_null(s, i);
+    else Bind(s, i, *part);
+  } else if (c.kind == ColumnKind::kJson) {
+    const std::string text = it->dump();
+    sqlite3_bind_text(s, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  } else {
+    Bind(s, i, *it);
+  }
 }
 
 // Reads the current row into a record (columns in ColumnsOf order, starting at `first`).
@@ -162,6 +180,19 @@ Json RowToRecord(sqlite3_stmt* s, const EntityType& type, int first = 0) {
     }
   }
   return r;
+}
+
+// Field name → positions of its columns in ColumnsOf(type) (two for money).
+const std::unordered_map<std::string, std::vector<size_t>>& ColumnPositions(const EntityType& type) {
+  static std::mutex mu;
+  static std::map<const EntityType*, std::unordered_map<std::string, std::vector<size_t>>> cache;
+  std::lock_guard lock(mu);
+  auto& m = cache[&type];
+  if (m.empty()) {
+    const std::vector<Column>& cols = ColumnsOf(type);
+    for (size_t i = 0; i < cols.size(); ++i) m[cols[i].field->name].push_back(i);
+  }
+  return m;
 }
 
 const std::string& SelectList(const EntityType& type) {
@@ -289,17 +320,29 @@ class SqliteTransaction final : public Transaction {
 
   Result<int64_t> Insert(const EntityType& type, const Json& record) override {
     const std::vector<Column>& cols = ColumnsOf(type);
-    std::string& sql = insert_sql_[&type];
-    if (sql.empty()) {
+    sqlite3_stmt*& s = insert_stmt_[&type];
+    if (s) {
+      sqlite3_reset(s);
+      sqlite3_clear_bindings(s);
+    } else {
       std::string names, marks;
       for (size_t i = 1; i < cols.size(); ++i) {  // all but id
         names += (i > 1 ? ", " : "") + Quote(cols[i].name);
         marks += i > 1 ? ", ?" : "?";
       }
-      sql = "INSERT INTO " + Quote(TableOf(type)) + " (" + names + ") VALUES (" + marks + ")";
+      ASSIGN_OR_RETURN(s, conn_->Prepare("INSERT INTO " + Quote(TableOf(type)) + " (" + names +
+                                         ") VALUES (" + marks + ")", true));
     }
-    ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(sql));
-    for (size_t i = 1; i < cols.size(); ++i) Bind(s, static_cast<int>(i), ValueFor(record, cols[i]));
+    // Bind what the record holds (absent columns stay null): a walk over the record's fields,
+    // not a lookup per column.
+    const auto& positions = ColumnPositions(type);
+    for (auto it = record.begin(); it != record.end(); ++it) {
+      auto p = positions.find(it.key());
+      if (p == positions.end()) continue;
+      for (size_t i : p->second) {
+        if (i > 0) BindColumn(s, static_cast<int>(i), record, cols[i]);
+      }
+    }
     const int rc = sqlite3_step(s);
     if (rc != SQLITE_DONE) return tl::unexpected(SqlError(conn_->db(), rc, "insert " + type.name));
     const int64_t id = sqlite3_last_insert_rowid(conn_->db());
@@ -314,7 +357,7 @@ class SqliteTransaction final : public Transaction {
     for (size_t i = 1; i < cols.size(); ++i) sql += (i > 1 ? ", " : "") + Quote(cols[i].name) + " = ?";
     sql += " WHERE id = ?";
     ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(sql));
-    for (size_t i = 1; i < cols.size(); ++i) Bind(s, static_cast<int>(i), ValueFor(record, cols[i]));
+    for (size_t i = 1; i < cols.size(); ++i) BindColumn(s, static_cast<int>(i), record, cols[i]);
     sqlite3_bind_int64(s, static_cast<int>(cols.size()), id);
     const int rc = sqlite3_step(s);
     if (rc != SQLITE_DONE) return tl::unexpected(SqlError(conn_->db(), rc, "update " + type.name));
@@ -336,7 +379,17 @@ class SqliteTransaction final : public Transaction {
     return {};
   }
 
+  Status ExpectMany(const EntityType& type) override {
+    if (deferred_.contains(&type)) return {};
+    return DeferIndexes(type);
+  }
+
   Status Commit() override {
+    // Indexes dropped for a bulk load are rebuilt in the same transaction (one sort each).
+    for (const auto& [type, indexes] : deferred_) {
+      for (const std::string& sql : indexes) RETURN_IF_ERROR(conn_->Exec(sql));
+    }
+    deferred_.clear();
     for (const std::string& entity : touched_) {
       ASSIGN_OR_RETURN(sqlite3_stmt * s,
                        conn_->Prepare("INSERT INTO generation (entity, n) VALUES (?, 1) "
@@ -367,6 +420,25 @@ class SqliteTransaction final : public Transaction {
   }
 
  private:
+  // Drops the table's plain (non-unique) indexes until Commit; unique ones stay, so uniqueness
+  // is still checked row by row. A rollback restores them with everything else.
+  Status DeferIndexes(const EntityType& type) {
+    std::vector<std::string>& saved = deferred_[&type];
+    ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                     conn_->Prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
+                                    "tbl_name = ? AND sql LIKE 'CREATE INDEX%'"));
+    BindAll(s, {TableOf(type)});
+    std::vector<std::string> names;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+      names.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
+      saved.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 1)));
+    }
+    if (rc != SQLITE_DONE) return tl::unexpected(SqlError(conn_->db(), rc, "indexes"));
+    for (const std::string& name : names) RETURN_IF_ERROR(conn_->Exec("DROP INDEX " + Quote(name)));
+    return {};
+  }
+
   Status WriteIdentifiers(const EntityType& type, int64_t id, const Json& record, bool replace) {
     const domain::Field* f = type.Find("identifiers");
     if (!f || f->type != FieldType::kIdentifiers) return {};
@@ -403,7 +475,9 @@ class SqliteTransaction final : public Transaction {
   Conn* conn_;
   bool done_ = false;
   std::set<std::string> touched_;
-  std::map<const EntityType*, std::string> insert_sql_;
+  std::map<const EntityType*, std::vector<std::string>> deferred_;  // index SQL to rebuild
+  // Prepared once per transaction and type (owned by the connection's statement cache).
+  std::map<const EntityType*, sqlite3_stmt*> insert_stmt_;
 };
 
 class SqliteStore final : public Store {
@@ -412,6 +486,11 @@ class SqliteStore final : public Store {
 
   Status Init() {
     ASSIGN_OR_RETURN(writer_, Conn::Open(path_, options_.busy_timeout_ms, true));
+    // A large import must not spill its pages to the WAL as it goes; the cache only grows to
+    // what a transaction touches.
+    RETURN_IF_ERROR(writer_->Exec("PRAGMA cache_size=-" + std::to_string(options_.writer_cache_kib)));
+    // Index builds after a bulk load sort with helper threads.
+    RETURN_IF_ERROR(writer_->Exec("PRAGMA threads=4"));
     RETURN_IF_ERROR(Migrate());
     for (int i = 0; i < options_.read_connections; ++i) {
       ASSIGN_OR_RETURN(std::unique_ptr<Conn> c, Conn::Open(path_, options_.busy_timeout_ms, false));

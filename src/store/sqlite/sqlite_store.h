@@ -13,6 +13,7 @@ namespace amity::store {
 struct SqliteOptions {
   int read_connections = 8;
   int busy_timeout_ms = 10000;
+  int writer_cache_kib = 256 * 1024;
 };
 
 Result<std::unique_ptr<Store>> OpenSqlite(const std::string& path, SqliteOptions options = {});
