@@ -214,6 +214,29 @@ TEST_P(StoreContract, BackupIsACompleteCopy) {
   EXPECT_EQ((*(*other)->CountAll())["organisations"], 101);
 }
 
+// The text paths print exactly what dumping the records prints.
+TEST_P(StoreContract, TextPathsMatchTheRecords) {
+  f.LoadDemo();
+  MustCreate(Org(), {{"name", "Quote \" backslash \\ tab \t"}, {"kind", "other"},
+                     {"names", {{"vi", "Hội hữu nghị"}, {"zh-Hans", "友好协会"}}},
+                     {"diaspora_led", nullptr}, {"member_count", 12}, {"tags", {"a", "b"}}});
+  for (const char* type : {"organisation", "unit", "country"}) {
+    const domain::EntityType& t = *Registry::Get().ByName(type);
+    domain::Query q = Parse(t, {{"limit", "500"}, {"sort", "name"}});
+    auto objects = f.records->List(t, q);
+    auto text = f.records->ListText(t, q);
+    ASSERT_TRUE(objects.has_value() && text.has_value());
+    EXPECT_EQ(text->items, Json(objects->items).dump()) << type;
+    EXPECT_EQ(text->next_cursor, objects->next_cursor);
+    for (const Json& r : objects->items) {
+      auto one = f.records->GetText(t, r["id"].get<int64_t>());
+      ASSERT_TRUE(one.has_value());
+      EXPECT_EQ(one->json, r.dump());
+      EXPECT_EQ(one->version, r["version"]);
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, StoreContract, ::testing::ValuesIn(Engines()));
 
 // The SQLite migration has a column for every declared field, of the right affinity.

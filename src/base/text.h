@@ -20,6 +20,10 @@ bool IsEmail(std::string_view s);
 // An absolute http(s) URL with a host, at most 2,048 bytes, no spaces or control characters.
 bool IsHttpUrl(std::string_view s);
 
+// Appends `s` (valid UTF-8) as a JSON string literal, escaped as nlohmann::json's dump does:
+// quote, backslash and control characters; other characters as they are.
+void AppendJsonString(std::string* out, std::string_view s);
+
 // Lower-case ASCII copy.
 std::string AsciiLower(std::string_view s);
 

@@ -14,8 +14,10 @@
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <fmt/format.h>
 
 #include "base/clock.h"
+#include "base/text.h"
 #include "domain/registry.h"
 #include "embedded/amity_demo.h"
 #include "http/api.h"
@@ -266,12 +268,17 @@ int RunServe(const Globals& g, const ServeOptions& o) {
   }
   http::AccessLog log;
   if (access) {
+    // One JSON object per line, written directly (it runs for every request).
     log = [access](const http::AccessRecord& r) {
-      const Json line = {{"ts", SystemClock::Get().NowRfc3339()}, {"id", r.request->request_id},
-                         {"remote", r.request->remote}, {"method", r.request->method},
-                         {"target", r.request->target}, {"status", r.status},
-                         {"bytes", r.bytes}, {"us", r.micros}};
-      access->info(line.dump(-1, ' ', false, Json::error_handler_t::replace));
+      std::string line = "{\"ts\":\"" + SystemClock::Get().NowRfc3339() + "\",\"id\":\"" +
+                         r.request->request_id + "\",\"remote\":";
+      AppendJsonString(&line, r.request->remote);
+      line.append(",\"method\":");
+      AppendJsonString(&line, IsValidUtf8(r.request->method) ? r.request->method : "?");
+      line.append(",\"target\":");
+      AppendJsonString(&line, IsValidUtf8(r.request->target) ? r.request->target : "(not UTF-8)");
+      line.append(fmt::format(",\"status\":{},\"bytes\":{},\"us\":{}}}", r.status, r.bytes, r.micros));
+      access->info(line);
     };
   }
   http::Server server(so, [&api](const http::Request& r) { return api.Handle(r); }, log);
@@ -314,7 +321,8 @@ int Main(int argc, char** argv) {
   auto* import = app.add_subcommand("import", "import records from CSV or JSON lines, all or nothing");
   import->add_option("type", import_opts.type, "entity type, e.g. organisations")->required();
   import->add_option("file", import_opts.file, "input file")->required();
-  import->add_option("--format", import_opts.format, "csv or jsonl (default: from the file name)")->check(CLI::IsMember({"csv", "jsonl"}));
+  import->add_option("--format", import_opts.format, "csv, or json (JSON lines) (default: from the file name)")
+      ->check(CLI::IsMember({"csv", "json", "jsonl"}));
   import->add_option("--map", import_opts.maps, "COLUMN=FIELD (FIELD may be names.LANG or identifiers.SCHEME)");
   import->add_option("--set", import_opts.sets, "FIELD=VALUE for every row");
   import->add_option("--ignore", import_opts.ignores, "columns to skip")->delimiter(',');
@@ -326,7 +334,8 @@ int Main(int argc, char** argv) {
   std::string export_type, export_format = "csv", export_output;
   auto* exp = app.add_subcommand("export", "export every live record of a type");
   exp->add_option("type", export_type, "entity type")->required();
-  exp->add_option("--format", export_format, "csv or jsonl")->check(CLI::IsMember({"csv", "jsonl"}))->capture_default_str();
+  exp->add_option("--format", export_format, "csv, or json (JSON lines, also called jsonl)")
+      ->check(CLI::IsMember({"csv", "json", "jsonl"}))->capture_default_str();
   exp->add_option("--output,-o", export_output, "file (default: standard output)");
 
   std::string backup_file;

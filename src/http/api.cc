@@ -89,11 +89,30 @@ Response JsonResponse(int status, const Json& body) {
   return r;
 }
 
+std::string ETag(int64_t version) {
+  std::string etag(1, '"');
+  etag.append(std::to_string(version)).push_back('"');
+  return etag;
+}
+
 Response RecordResponse(int status, const Json& record) {
   Response r = JsonResponse(status, record);
-  std::string etag(1, '"');
-  etag.append(std::to_string(record["version"].get<int64_t>())).push_back('"');
-  r.With("ETag", std::move(etag));
+  r.With("ETag", ETag(record["version"].get<int64_t>()));
+  return r;
+}
+
+// {"items": [...], "next_cursor": …, "total": …} around a page's JSON text.
+Response PageResponse(const store::TextPage& page) {
+  Response r;
+  r.body.reserve(page.items.size() + 64);
+  r.body.append("{\"items\":").append(page.items).append(",\"next_cursor\":");
+  if (page.next_cursor.empty()) {
+    r.body.append("null");
+  } else {
+    AppendJsonString(&r.body, page.next_cursor);
+  }
+  if (page.total) r.body.append(",\"total\":").append(std::to_string(*page.total));
+  r.body.push_back('}');
   return r;
 }
 
@@ -239,12 +258,9 @@ Response Api::HandleApi(const Request& req, const std::vector<std::string>& seg,
     if (m == "GET") {
       auto q = domain::ParseQuery(*type, params, false, ref);
       if (!q) return ErrorResponse(q.error());
-      auto page = records_.List(*type, *q);
+      auto page = records_.ListText(*type, *q);
       if (!page) return ErrorResponse(page.error());
-      Json body = {{"items", page->items},
-                   {"next_cursor", page->next_cursor.empty() ? Json() : Json(page->next_cursor)}};
-      if (page->total) body["total"] = *page->total;
-      return JsonResponse(200, body);
+      return PageResponse(*page);
     }
     if (m == "POST") {
       if (type->reference_data) return MethodNotAllowed("GET, HEAD");
@@ -282,9 +298,12 @@ Response Api::HandleApi(const Request& req, const std::vector<std::string>& seg,
   if (seg.size() == 2) {
     if (m == "GET") {
       if (auto st = NoParams(params); !st) return ErrorResponse(st.error());
-      auto r = records_.Get(*type, *id);
+      auto r = records_.GetText(*type, *id);
       if (!r) return ErrorResponse(r.error());
-      return RecordResponse(200, *r);
+      Response response;
+      response.body = std::move(r->json);
+      response.With("ETag", ETag(r->version));
+      return response;
     }
     if (m == "PATCH") {
       if (auto st = NoParams(params); !st) return ErrorResponse(st.error());
@@ -336,10 +355,9 @@ Response Api::HandleApi(const Request& req, const std::vector<std::string>& seg,
     with_country.emplace_back("country", seg[1]);
     auto q = domain::ParseQuery(sub, with_country, false, ref);
     if (!q) return ErrorResponse(q.error());
-    auto page = records_.List(sub, *q);
+    auto page = records_.ListText(sub, *q);
     if (!page) return ErrorResponse(page.error());
-    return JsonResponse(200, {{"items", page->items},
-                              {"next_cursor", page->next_cursor.empty() ? Json() : Json(page->next_cursor)}});
+    return PageResponse(*page);
   }
   return ProblemResponse(404, "no such resource: " + req.target.substr(0, req.target.find('?')));
 }

@@ -81,6 +81,16 @@ Result<Page> Records::List(const EntityType& type, const domain::Query& query) {
   return store_.List(type, query);
 }
 
+Result<TextPage> Records::ListText(const EntityType& type, const domain::Query& query) {
+  return store_.ListText(type, query);
+}
+
+Result<TextRecord> Records::GetText(const EntityType& type, int64_t id) {
+  ASSIGN_OR_RETURN(std::optional<TextRecord> r, store_.GetText(type, id));
+  if (!r) return Fail(ErrorCode::kNotFound, "no " + Describe(type, id));
+  return std::move(*r);
+}
+
 Result<std::vector<GroupCount>> Records::Count(const EntityType& type, const domain::Query& query,
                                                const std::string& cache_key) {
   ASSIGN_OR_RETURN(int64_t generation, store_.Generation(type.name));

@@ -75,6 +75,9 @@ class Records {
 
   Result<Json> Get(const EntityType& type, int64_t id);
   Result<Page> List(const EntityType& type, const domain::Query& query);
+  // The same as JSON text (see Store::ListText and Store::GetText).
+  Result<TextPage> ListText(const EntityType& type, const domain::Query& query);
+  Result<TextRecord> GetText(const EntityType& type, int64_t id);
   // Counts per value; served from a cache that any committed write to the type invalidates.
   Result<std::vector<GroupCount>> Count(const EntityType& type, const domain::Query& query,
                                         const std::string& cache_key);

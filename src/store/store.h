@@ -29,6 +29,19 @@ struct Page {
   std::optional<int64_t> total;
 };
 
+// A page of records as JSON text, ready to send: `items` is a JSON array.
+struct TextPage {
+  std::string items;
+  std::string next_cursor;
+  std::optional<int64_t> total;
+};
+
+// One record as JSON text, with its version (for ETags).
+struct TextRecord {
+  std::string json;
+  int64_t version = 0;
+};
+
 struct GroupCount {
   Json value;  // null for records without a value
   int64_t count = 0;
@@ -73,6 +86,10 @@ class Store {
   // The id of the record whose key field (EntityType::key_field) equals `key`.
   virtual Result<std::optional<int64_t>> IdByKey(const EntityType& type, const std::string& key) = 0;
   virtual Result<Page> List(const EntityType& type, const domain::Query& query) = 0;
+  // List and Get as JSON text, byte for byte what dumping List's or Get's records prints
+  // (keys sorted): the API's hot paths, without building JSON objects.
+  virtual Result<TextPage> ListText(const EntityType& type, const domain::Query& query) = 0;
+  virtual Result<std::optional<TextRecord>> GetText(const EntityType& type, int64_t id) = 0;
   virtual Result<std::vector<GroupCount>> Count(const EntityType& type,
                                                 const domain::Query& query) = 0;
   // Newest first.

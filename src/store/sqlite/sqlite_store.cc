@@ -2,11 +2,13 @@
 
 #include <sqlite3.h>
 
+#include <charconv>
 #include <condition_variable>
 #include <mutex>
 #include <set>
 #include <unordered_map>
 
+#include "base/text.h"
 #include "domain/registry.h"
 #include "embedded/amity_sql.h"
 #include "store/columns.h"
@@ -193,6 +195,79 @@ const std::unordered_map<std::string, std::vector<size_t>>& ColumnPositions(cons
     for (size_t i = 0; i < cols.size(); ++i) m[cols[i].field->name].push_back(i);
   }
   return m;
+}
+
+// Column positions in ColumnsOf order: id is 0, version is 6 (see CommonFields).
+constexpr int kVersionColumn = 6;
+
+// Fields of a type in the order JSON objects print their keys (sorted), each with the
+// positions of its columns.
+struct OrderedField {
+  std::string key;  // the field name, already as a JSON string with its colon: "\"name\":"
+  const Column* first;
+  int index;        // of `first` in ColumnsOf(type)
+};
+const std::vector<OrderedField>& OrderedFields(const EntityType& type) {
+  static std::mutex mu;
+  static std::map<const EntityType*, std::vector<OrderedField>> cache;
+  std::lock_guard lock(mu);
+  auto& v = cache[&type];
+  if (v.empty()) {
+    const std::vector<Column>& cols = ColumnsOf(type);
+    std::map<std::string, int> by_name;
+    for (size_t i = 0; i < cols.size(); ++i) by_name.emplace(cols[i].field->name, static_cast<int>(i));
+    for (const auto& [name, i] : by_name) v.push_back({"\"" + name + "\":", &cols[i], i});
+  }
+  return v;
+}
+
+// Writes the current row as the JSON object RowToRecord(...).dump() would print, without
+// building it: the list and get endpoints' hot path.
+void AppendRowJson(sqlite3_stmt* s, const EntityType& type, std::string* out) {
+  out->push_back('{');
+  bool first = true;
+  for (const OrderedField& f : OrderedFields(type)) {
+    if (!first) out->push_back(',');
+    first = false;
+    out->append(f.key);
+    const int i = f.index;
+    if (!f.first->part.empty()) {  // money: amount and currency columns side by side
+      if (sqlite3_column_type(s, i) == SQLITE_NULL) {
+        out->append("null");
+      } else {
+        out->append("{\"amount\":").append(std::to_string(sqlite3_column_int64(s, i)));
+        out->append(",\"currency\":");
+        const auto* c = reinterpret_cast<const char*>(sqlite3_column_text(s, i + 1));
+        AppendJsonString(out, std::string_view(c ? c : "", c ? sqlite3_column_bytes(s, i + 1) : 0));
+        out->push_back('}');
+      }
+      continue;
+    }
+    if (sqlite3_column_type(s, i) == SQLITE_NULL) {
+      out->append("null");
+      continue;
+    }
+    switch (f.first->kind) {
+      case ColumnKind::kInteger: {
+        char buf[24];
+        const auto r = std::to_chars(buf, buf + sizeof buf, sqlite3_column_int64(s, i));
+        out->append(buf, r.ptr);
+        break;
+      }
+      case ColumnKind::kBoolean:
+        out->append(sqlite3_column_int(s, i) ? "true" : "false");
+        break;
+      case ColumnKind::kJson:  // stored as the JSON text nlohmann wrote
+        out->append(reinterpret_cast<const char*>(sqlite3_column_text(s, i)),
+                    static_cast<size_t>(sqlite3_column_bytes(s, i)));
+        break;
+      case ColumnKind::kText:
+        AppendJsonString(out, std::string_view(reinterpret_cast<const char*>(sqlite3_column_text(s, i)),
+                                               static_cast<size_t>(sqlite3_column_bytes(s, i))));
+        break;
+    }
+  }
+  out->push_back('}');
 }
 
 const std::string& SelectList(const EntityType& type) {
@@ -528,58 +603,44 @@ class SqliteStore final : public Store {
   }
 
   Result<Page> List(const EntityType& type, const Query& q) override {
-    Reader r(this);
-    std::string where;
-    std::vector<Json> params;
-    AppendConditions(type, q, &where, &params);
     Page page;
-    if (q.total) {
-      ASSIGN_OR_RETURN(sqlite3_stmt * s,
-                       r.conn->Prepare("SELECT count(*) FROM " + Quote(TableOf(type)) + where));
-      BindAll(s, params);
-      const int rc = sqlite3_step(s);
-      if (rc != SQLITE_ROW) return tl::unexpected(SqlError(r.conn->db(), rc, "total"));
-      page.total = sqlite3_column_int64(s, 0);
-      sqlite3_reset(s);
-    }
-    const std::string sort = q.sort ? Quote(ColumnOf(type, q.sort->name)->name) : "";
-    const char* cmp = q.descending ? "<" : ">";
-    if (q.after) {
-      const std::string id_cmp = std::string(" id ") + cmp + " ?";
-      if (!q.sort) {
-        where += " AND" + id_cmp;
-        params.push_back(q.after->id);
-      } else if (q.after->sort_value.is_null()) {
-        // Nulls come first ascending, last descending.
-        where += q.descending ? " AND (" + sort + " IS NULL AND" + id_cmp + ")"
-                              : " AND ((" + sort + " IS NULL AND" + id_cmp + ") OR " + sort + " IS NOT NULL)";
-        params.push_back(q.after->id);
-      } else {
-        where += " AND (" + sort + " " + cmp + " ? OR (" + sort + " = ? AND" + id_cmp + ")" +
-                 (q.descending ? " OR " + sort + " IS NULL" : "") + ")";
-        params.push_back(q.after->sort_value);
-        params.push_back(q.after->sort_value);
-        params.push_back(q.after->id);
-      }
-    }
-    const char* dir = q.descending ? " DESC" : "";
-    std::string sql = "SELECT " + SelectList(type) + " FROM " + Quote(TableOf(type)) + where +
-                      " ORDER BY ";
-    if (q.sort) sql += sort + dir + (q.descending ? " NULLS LAST, " : " NULLS FIRST, ");
-    sql += std::string("id") + dir + " LIMIT ?";
-    params.push_back(q.limit + 1);
-    ASSIGN_OR_RETURN(sqlite3_stmt * s, r.conn->Prepare(sql));
-    BindAll(s, params);
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) page.items.push_back(RowToRecord(s, type));
-    if (rc != SQLITE_DONE) return tl::unexpected(SqlError(r.conn->db(), rc, "list " + type.name));
-    if (static_cast<int>(page.items.size()) > q.limit) {
-      page.items.pop_back();
-      const Json& last = page.items.back();
-      page.next_cursor = domain::EncodeCursor(q, q.sort ? last[q.sort->name] : Json(),
-                                              last["id"].get<int64_t>());
-    }
+    ASSIGN_OR_RETURN(PageInfo info, RunList(type, q, [&](sqlite3_stmt* s) {
+      page.items.push_back(RowToRecord(s, type));
+    }));
+    page.next_cursor = std::move(info.next_cursor);
+    page.total = info.total;
     return page;
+  }
+
+  Result<TextPage> ListText(const EntityType& type, const Query& q) override {
+    TextPage page;
+    page.items = "[";
+    ASSIGN_OR_RETURN(PageInfo info, RunList(type, q, [&](sqlite3_stmt* s) {
+      if (page.items.size() > 1) page.items.push_back(',');
+      AppendRowJson(s, type, &page.items);
+    }));
+    page.items.push_back(']');
+    page.next_cursor = std::move(info.next_cursor);
+    page.total = info.total;
+    return page;
+  }
+
+  Result<std::optional<TextRecord>> GetText(const EntityType& type, int64_t id) override {
+    Reader r(this);
+    ASSIGN_OR_RETURN(sqlite3_stmt * s, r.conn->Prepare("SELECT " + SelectList(type) + " FROM " +
+                                                       Quote(TableOf(type)) + " WHERE id = ?"));
+    sqlite3_bind_int64(s, 1, id);
+    const int rc = sqlite3_step(s);
+    std::optional<TextRecord> out;
+    if (rc == SQLITE_ROW) {
+      out.emplace();
+      AppendRowJson(s, type, &out->json);
+      out->version = sqlite3_column_int64(s, kVersionColumn);
+    } else if (rc != SQLITE_DONE) {
+      return tl::unexpected(SqlError(r.conn->db(), rc, "get " + type.name));
+    }
+    sqlite3_reset(s);
+    return out;
   }
 
   Result<std::vector<GroupCount>> Count(const EntityType& type, const Query& q) override {
@@ -698,6 +759,81 @@ class SqliteStore final : public Store {
     SqliteStore* store;
     Conn* conn;
   };
+
+  struct PageInfo {
+    std::string next_cursor;
+    std::optional<int64_t> total;
+  };
+
+  // Runs a list query; `on_row` sees each row of the page (at most q.limit) on the statement.
+  template <typename OnRow>
+  Result<PageInfo> RunList(const EntityType& type, const Query& q, OnRow on_row) {
+    Reader r(this);
+    std::string where;
+    std::vector<Json> params;
+    AppendConditions(type, q, &where, &params);
+    PageInfo info;
+    if (q.total) {
+      ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                       r.conn->Prepare("SELECT count(*) FROM " + Quote(TableOf(type)) + where));
+      BindAll(s, params);
+      const int rc = sqlite3_step(s);
+      if (rc != SQLITE_ROW) return tl::unexpected(SqlError(r.conn->db(), rc, "total"));
+      info.total = sqlite3_column_int64(s, 0);
+      sqlite3_reset(s);
+    }
+    const Column* sort_col = q.sort ? ColumnOf(type, q.sort->name) : nullptr;
+    const std::string sort = sort_col ? Quote(sort_col->name) : "";
+    const char* cmp = q.descending ? "<" : ">";
+    if (q.after) {
+      const std::string id_cmp = std::string(" id ") + cmp + " ?";
+      if (!q.sort) {
+        where += " AND" + id_cmp;
+        params.push_back(q.after->id);
+      } else if (q.after->sort_value.is_null()) {
+        // Nulls come first ascending, last descending.
+        where += q.descending ? " AND (" + sort + " IS NULL AND" + id_cmp + ")"
+                              : " AND ((" + sort + " IS NULL AND" + id_cmp + ") OR " + sort + " IS NOT NULL)";
+        params.push_back(q.after->id);
+      } else {
+        where += " AND (" + sort + " " + cmp + " ? OR (" + sort + " = ? AND" + id_cmp + ")" +
+                 (q.descending ? " OR " + sort + " IS NULL" : "") + ")";
+        params.push_back(q.after->sort_value);
+        params.push_back(q.after->sort_value);
+        params.push_back(q.after->id);
+      }
+    }
+    const char* dir = q.descending ? " DESC" : "";
+    std::string sql = "SELECT " + SelectList(type) + " FROM " + Quote(TableOf(type)) + where +
+                      " ORDER BY ";
+    if (q.sort) sql += sort + dir + (q.descending ? " NULLS LAST, " : " NULLS FIRST, ");
+    sql += std::string("id") + dir + " LIMIT ?";
+    params.push_back(q.limit + 1);
+    ASSIGN_OR_RETURN(sqlite3_stmt * s, r.conn->Prepare(sql));
+    BindAll(s, params);
+    int sort_index = 0;
+    if (sort_col) {
+      const std::vector<Column>& cols = ColumnsOf(type);
+      sort_index = static_cast<int>(sort_col - cols.data());
+    }
+    int rc, n = 0;
+    Json last_sort;
+    int64_t last_id = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+      if (++n > q.limit) {
+        info.next_cursor = domain::EncodeCursor(q, last_sort, last_id);
+        break;
+      }
+      if (sort_col) last_sort = ColumnValue(s, sort_index, sort_col->kind);
+      last_id = sqlite3_column_int64(s, 0);
+      on_row(s);
+    }
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+      return tl::unexpected(SqlError(r.conn->db(), rc, "list " + type.name));
+    }
+    sqlite3_reset(s);
+    return info;
+  }
 
   Status Migrate() {
     RETURN_IF_ERROR(writer_->Exec(
