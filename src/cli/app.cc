@@ -10,7 +10,6 @@
 #include <sstream>
 
 #include <CLI/CLI.hpp>
-#include <spdlog/async.h>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -252,19 +251,18 @@ int RunServe(const Globals& g, const ServeOptions& o) {
   http::Api api(*opened->records, http::ApiOptions{AMITY_VERSION});
   std::shared_ptr<spdlog::logger> access;
   if (o.access_log != "off") {
-    spdlog::init_thread_pool(8192, 1);
-    if (o.access_log == "-") {
-      access = spdlog::create_async<spdlog::sinks::stdout_sink_mt>("access");
-    } else {
-      try {
-        access = spdlog::create_async<spdlog::sinks::basic_file_sink_mt>("access", o.access_log);
-      } catch (const spdlog::spdlog_ex& e) {
-        std::fprintf(stderr, "amity: cannot open access log %s: %s\n", o.access_log.c_str(), e.what());
-        return kExitEnvironment;
-      }
+    // Synchronous, buffered, flushed every second and at exit: an asynchronous logger would wake
+    // its thread for every request, which cost more than the write.
+    try {
+      access = o.access_log == "-"
+                   ? spdlog::stdout_logger_mt("access")
+                   : spdlog::basic_logger_mt("access", o.access_log);
+    } catch (const spdlog::spdlog_ex& e) {
+      std::fprintf(stderr, "amity: cannot open access log %s: %s\n", o.access_log.c_str(), e.what());
+      return kExitEnvironment;
     }
     access->set_pattern("%v");
-    access->flush_on(spdlog::level::info);
+    spdlog::flush_every(std::chrono::seconds(1));
   }
   http::AccessLog log;
   if (access) {
@@ -281,7 +279,8 @@ int RunServe(const Globals& g, const ServeOptions& o) {
       access->info(line);
     };
   }
-  http::Server server(so, [&api](const http::Request& r) { return api.Handle(r); }, log);
+  http::Server server(so, [&api](const http::Request& r) { return api.Handle(r); }, log,
+                      http::Api::IsQuick);
   auto bound = server.Listen();
   if (!bound) return Report(bound.error());
   const std::string host = so.address.find(':') != std::string::npos ? "[" + so.address + "]" : so.address;

@@ -190,6 +190,22 @@ Api::Api(store::Records& records, ApiOptions options)
   assets_["/"] = Asset{index, ContentTypeFor("index.html"), false};
 }
 
+bool Api::IsQuick(const Request& req) {
+  if (req.method != "GET" && req.method != "HEAD") return false;
+  std::string_view path(req.target);
+  path = path.substr(0, path.find('?'));
+  if (!path.starts_with("/api/")) return true;  // static files, from memory
+  if (!path.starts_with("/api/v1/")) return true;  // a 404
+  path.remove_prefix(8);
+  const size_t slash = path.find('/');
+  if (slash == std::string_view::npos) {
+    return path == "health" || path == "meta" || path == "openapi.json";
+  }
+  // {plural}/{key}: one row by its primary or unique key.
+  const std::string_view key = path.substr(slash + 1);
+  return !key.empty() && key != "counts" && key.find('/') == std::string_view::npos;
+}
+
 Response Api::Handle(const Request& req) {
   auto target = ParseTarget(req.target);
   Response r;

@@ -19,6 +19,9 @@ class Api {
  public:
   Api(store::Records& records, ApiOptions options);
   Response Handle(const Request& request);
+  // Point reads by key, health, meta, the OpenAPI document and static files: bounded work that
+  // the server may run on its I/O thread (see http::QuickTest).
+  static bool IsQuick(const Request& request);
 
  private:
   Response HandleApi(const Request& request, const std::vector<std::string>& segments,

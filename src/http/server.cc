@@ -54,8 +54,8 @@ Response PlainProblem(int status, const std::string& title, const std::string& d
 
 class Server::Impl {
  public:
-  Impl(ServerOptions o, Handler h, AccessLog l)
-      : options(std::move(o)), handler(std::move(h)), log(std::move(l)),
+  Impl(ServerOptions o, Handler h, AccessLog l, QuickTest q)
+      : options(std::move(o)), handler(std::move(h)), log(std::move(l)), quick(std::move(q)),
         ioc(options.io_threads), acceptor(asio::make_strand(ioc)), pool(options.workers),
         signals(ioc) {}
 
@@ -67,6 +67,7 @@ class Server::Impl {
   ServerOptions options;
   Handler handler;
   AccessLog log;
+  QuickTest quick;
   asio::io_context ioc;
   tcp::acceptor acceptor;
   asio::thread_pool pool;
@@ -139,6 +140,10 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     req.body = std::move(msg.body());
     const bool keep_alive = msg.keep_alive();
     const unsigned version = msg.version();
+    if (server_.quick && server_.quick(req)) {
+      Response resp = Handle(req);
+      return Write(std::move(req), std::move(resp), keep_alive, version, start);
+    }
     if (server_.queued.load() >= server_.options.max_queued) {
       return Write(std::move(req), PlainProblem(503, "Service Unavailable", "the server is overloaded; try again"),
                    false, version, start);
@@ -148,21 +153,26 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     asio::post(server_.pool, [self = shared_from_this(), req = std::move(req), keep_alive, version,
                               start, work = std::move(work)]() mutable {
       --self->server_.queued;
-      Response resp;
-      try {
-        Request as_get = req;
-        if (req.method == "HEAD") as_get.method = "GET";
-        resp = self->server_.handler(req.method == "HEAD" ? as_get : req);
-      } catch (const std::exception& e) {
-        std::fprintf(stderr, "amity: unexpected exception in request %s %s: %s\n",
-                     req.request_id.c_str(), req.target.c_str(), e.what());
-        resp = PlainProblem(500, "Internal Server Error", "unexpected error; request id " + req.request_id);
-      }
+      Response resp = self->Handle(req);
       asio::post(self->stream_.get_executor(),
                  [self, req = std::move(req), resp = std::move(resp), keep_alive, version, start]() mutable {
                    self->Write(std::move(req), std::move(resp), keep_alive, version, start);
                  });
     });
+  }
+
+  // Runs the handler (HEAD as GET); the one place an unexpected exception becomes a 500.
+  Response Handle(const Request& req) {
+    try {
+      if (req.method != "HEAD") return server_.handler(req);
+      Request as_get = req;
+      as_get.method = "GET";
+      return server_.handler(as_get);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "amity: unexpected exception in request %s %s: %s\n",
+                   req.request_id.c_str(), req.target.c_str(), e.what());
+      return PlainProblem(500, "Internal Server Error", "unexpected error; request id " + req.request_id);
+    }
   }
 
   void Write(Request req, Response resp, bool keep_alive, unsigned version,
@@ -254,8 +264,9 @@ void Server::Impl::Stop() {
   });
 }
 
-Server::Server(ServerOptions options, Handler handler, AccessLog log)
-    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler), std::move(log))) {}
+Server::Server(ServerOptions options, Handler handler, AccessLog log, QuickTest quick)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler), std::move(log),
+                                   std::move(quick))) {}
 
 Server::~Server() {
   impl_->pool.join();

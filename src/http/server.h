@@ -1,8 +1,10 @@
 #pragma once
 // The HTTP server: the only file that knows Boost.Beast. Async I/O on a few threads (a
 // connection never holds a thread while it waits), handlers on a bounded worker pool (the SQL
-// drivers block), keep-alive, read/idle timeouts, header and body limits, graceful stop:
-// requests in flight finish and are answered, idle connections close, then Run() returns.
+// drivers block) except quick point reads, which run where they were read (a hop to the pool
+// and back cost more than the read itself); keep-alive, read/idle timeouts, header and body
+// limits, graceful stop: requests in flight finish and are answered, idle connections close,
+// then Run() returns.
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -15,6 +17,9 @@
 namespace amity::http {
 
 using Handler = std::function<Response(const Request&)>;
+// Whether a request is quick and bounded (a point read, a static file): such requests run on
+// the I/O thread that read them; all others go to the worker pool.
+using QuickTest = std::function<bool(const Request&)>;
 
 // One line per request, after the response is written.
 struct AccessRecord {
@@ -39,7 +44,7 @@ struct ServerOptions {
 
 class Server {
  public:
-  Server(ServerOptions options, Handler handler, AccessLog log);
+  Server(ServerOptions options, Handler handler, AccessLog log, QuickTest quick = nullptr);
   ~Server();
   // Binds and listens; returns the bound port.
   Result<uint16_t> Listen();

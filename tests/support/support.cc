@@ -108,7 +108,8 @@ RunningServer::RunningServer(Fixture& fixture, http::ServerOptions options) {
   options.port = 0;
   http::Api* api = api_.get();
   server_ = std::make_unique<http::Server>(
-      options, [api](const http::Request& r) { return api->Handle(r); }, nullptr);
+      options, [api](const http::Request& r) { return api->Handle(r); }, nullptr,
+      http::Api::IsQuick);
   auto port = server_->Listen();
   if (!port) throw std::runtime_error(port.error().message);
   port_ = *port;

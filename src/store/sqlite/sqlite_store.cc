@@ -570,6 +570,7 @@ class SqliteStore final : public Store {
     for (int i = 0; i < options_.read_connections; ++i) {
       ASSIGN_OR_RETURN(std::unique_ptr<Conn> c, Conn::Open(path_, options_.busy_timeout_ms, false));
       RETURN_IF_ERROR(c->Exec("PRAGMA query_only=ON"));
+      RETURN_IF_ERROR(c->Exec("PRAGMA cache_size=-" + std::to_string(options_.read_cache_kib)));
       free_.push_back(c.get());
       readers_.push_back(std::move(c));
     }

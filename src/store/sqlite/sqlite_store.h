@@ -14,6 +14,7 @@ struct SqliteOptions {
   int read_connections = 8;
   int busy_timeout_ms = 10000;
   int writer_cache_kib = 256 * 1024;
+  int read_cache_kib = 8 * 1024;  // per read connection
 };
 
 Result<std::unique_ptr<Store>> OpenSqlite(const std::string& path, SqliteOptions options = {});
