@@ -211,10 +211,13 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     stream_.close();
   }
 
+  // Twelve hex digits of a per-process counter.
   std::string NextId() {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "%012llx", static_cast<unsigned long long>(server_.next_id++));
-    return buf;
+    static const char* hex = "0123456789abcdef";
+    uint64_t n = server_.next_id++;
+    std::string id(12, '0');
+    for (int i = 11; i >= 0 && n; --i, n >>= 4) id[static_cast<size_t>(i)] = hex[n & 15];
+    return id;
   }
 
   std::string Remote() {

@@ -281,6 +281,16 @@ const std::string& SelectList(const EntityType& type) {
   return s;
 }
 
+// "SELECT <every column> FROM <table> WHERE id = ?", built once per type.
+const std::string& GetByIdSql(const EntityType& type) {
+  static std::mutex mu;
+  static std::map<const EntityType*, std::string> cache;
+  std::lock_guard lock(mu);
+  std::string& sql = cache[&type];
+  if (sql.empty()) sql = "SELECT " + SelectList(type) + " FROM " + Quote(TableOf(type)) + " WHERE id = ?";
+  return sql;
+}
+
 // WHERE clause text and parameters for a query's conditions (without paging).
 void AppendConditions(const EntityType& type, const Query& q, std::string* sql,
                       std::vector<Json>* params) {
@@ -480,9 +490,9 @@ class SqliteTransaction final : public Transaction {
 
   static Result<std::optional<Json>> GetOn(Conn& conn, const EntityType& type, int64_t id,
                                            bool include_deleted) {
-    const std::string sql = "SELECT " + SelectList(type) + " FROM " + Quote(TableOf(type)) +
-                            " WHERE id = ?" + (include_deleted ? "" : " AND deleted_at IS NULL");
-    ASSIGN_OR_RETURN(sqlite3_stmt * s, conn.Prepare(sql));
+    ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                     conn.Prepare(include_deleted ? GetByIdSql(type)
+                                                  : GetByIdSql(type) + " AND deleted_at IS NULL"));
     sqlite3_bind_int64(s, 1, id);
     const int rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
@@ -628,8 +638,7 @@ class SqliteStore final : public Store {
 
   Result<std::optional<TextRecord>> GetText(const EntityType& type, int64_t id) override {
     Reader r(this);
-    ASSIGN_OR_RETURN(sqlite3_stmt * s, r.conn->Prepare("SELECT " + SelectList(type) + " FROM " +
-                                                       Quote(TableOf(type)) + " WHERE id = ?"));
+    ASSIGN_OR_RETURN(sqlite3_stmt * s, r.conn->Prepare(GetByIdSql(type)));
     sqlite3_bind_int64(s, 1, id);
     const int rc = sqlite3_step(s);
     std::optional<TextRecord> out;
