@@ -25,6 +25,8 @@
 #   ROWS_1M=1000000         rows for the 1m step
 #   SERVE_ARGS="..."        extra arguments for amity serve (default: none, i.e. its defaults)
 #   MAX_SECONDS=3600        the whole run is stopped after this long
+#   QUIET_WAIT=300 RETRIES=3  waiting for an idle machine; runs redone when others used >10% CPU
+#   KEEP_DATA=1             keep the databases, CSV files and access logs (~1.3 GB) afterwards
 # Prints "<system> <figure> <value>" lines and keeps them in $SCRATCH/results.txt.
 set -euo pipefail
 
@@ -440,4 +442,8 @@ for s in "${steps[@]}"; do
     *) echo "amity-bench: unknown step $s (all, peers, 100k, nginx, 1m)" >&2; exit 2 ;;
   esac
 done
+# The data (about 1.3 GB after `all`: databases, CSV files, access logs) goes unless KEEP_DATA=1.
+if [ "${KEEP_DATA:-0}" != 1 ]; then
+  rm -rf "$SCRATCH"/data-100k "$SCRATCH"/data-1m "$SCRATCH"/*.csv "$SCRATCH"/access-*.log "$SCRATCH"/nginx/logs
+fi
 log "done; figures in $results, raw wrk outputs in $SCRATCH/wrk"
