@@ -216,36 +216,56 @@ Result<Json> Records::Create(const EntityType& type, const Json& input, const Ac
   return record;
 }
 
+Result<Json> Records::LoadForChange(Transaction& tx, const EntityType& type, int64_t id,
+                                    bool in_trash, std::optional<int64_t> expected_version,
+                                    const char* what) {
+  ASSIGN_OR_RETURN(std::optional<Json> current, tx.Find(type.name, id, true));
+  if (!current) return Fail(ErrorCode::kNotFound, "no " + Describe(type, id));
+  const bool deleted = !(*current)["deleted_at"].is_null();
+  if (deleted && !in_trash) {
+    return Fail(ErrorCode::kFailedPrecondition,
+                Describe(type, id) + (std::string_view(what) == "delete" ? " is already in the trash"
+                                                                         : " is in the trash; restore it first"));
+  }
+  if (!deleted && in_trash) {
+    return Fail(ErrorCode::kFailedPrecondition, Describe(type, id) + " is not in the trash");
+  }
+  const int64_t version = (*current)["version"].get<int64_t>();
+  if (expected_version && *expected_version != version) {
+    return Fail(ErrorCode::kStale, Describe(type, id) + " is at version " + std::to_string(version) +
+                                       "; the " + what + " was made against version " +
+                                       std::to_string(*expected_version));
+  }
+  return std::move(*current);
+}
+
+Result<Json> Records::CommitChange(Transaction& tx, const EntityType& type, int64_t id,
+                                   const Json& before, Json after, const Actor& actor,
+                                   const char* action) {
+  const int64_t version = before["version"].get<int64_t>() + 1;
+  const std::string now = clock_.NowRfc3339();
+  after["version"] = version;
+  after["updated_at"] = now;
+  after["updated_by"] = actor.name;
+  RETURN_IF_ERROR(tx.Replace(type, id, after));
+  RETURN_IF_ERROR(tx.AppendHistory({type.name, id, version, now, actor.name, action,
+                                    Diff(type, before, after)}));
+  RETURN_IF_ERROR(tx.Commit());
+  return after;
+}
+
 Result<Json> Records::Update(const EntityType& type, int64_t id,
                              std::optional<int64_t> expected_version, const Json& patch,
                              const Actor& actor) {
   ASSIGN_OR_RETURN(Json changes_in, domain::DecodeInput(type, patch, DecodeMode::kPatch, ref_));
   ASSIGN_OR_RETURN(std::unique_ptr<Transaction> tx, store_.BeginWrite());
-  ASSIGN_OR_RETURN(std::optional<Json> current, tx->Find(type.name, id, true));
-  if (!current) return Fail(ErrorCode::kNotFound, "no " + Describe(type, id));
-  if (!(*current)["deleted_at"].is_null()) {
-    return Fail(ErrorCode::kFailedPrecondition, Describe(type, id) + " is in the trash; restore it first");
-  }
-  const int64_t version = (*current)["version"].get<int64_t>();
-  if (expected_version && *expected_version != version) {
-    return Fail(ErrorCode::kStale, Describe(type, id) + " is at version " + std::to_string(version) +
-                                       "; the change was made against version " +
-                                       std::to_string(*expected_version));
-  }
-  Json merged = *current;
+  ASSIGN_OR_RETURN(Json current, LoadForChange(*tx, type, id, false, expected_version, "change"));
+  Json merged = current;
   for (const auto& [k, v] : changes_in.items()) merged[k] = v;
   RETURN_IF_ERROR(domain::CheckRecord(type, merged));
   RETURN_IF_ERROR(CheckStored(*tx, type, merged, id));
-  const Json changes = Diff(type, *current, merged);
-  if (changes.empty()) return *current;
-  merged["version"] = version + 1;
-  merged["updated_at"] = clock_.NowRfc3339();
-  merged["updated_by"] = actor.name;
-  RETURN_IF_ERROR(tx->Replace(type, id, merged));
-  RETURN_IF_ERROR(tx->AppendHistory({type.name, id, version + 1, merged["updated_at"].get<std::string>(),
-                                     actor.name, "update", changes}));
-  RETURN_IF_ERROR(tx->Commit());
-  return merged;
+  if (Diff(type, current, merged).empty()) return current;  // no new version for no change
+  return CommitChange(*tx, type, id, current, std::move(merged), actor, "update");
 }
 
 Result<Json> Records::Delete(const EntityType& type, int64_t id,
@@ -255,51 +275,20 @@ Result<Json> Records::Delete(const EntityType& type, int64_t id,
                 type.plural + " are reference data from the iso-codes package and cannot be deleted");
   }
   ASSIGN_OR_RETURN(std::unique_ptr<Transaction> tx, store_.BeginWrite());
-  ASSIGN_OR_RETURN(std::optional<Json> current, tx->Find(type.name, id, true));
-  if (!current) return Fail(ErrorCode::kNotFound, "no " + Describe(type, id));
-  if (!(*current)["deleted_at"].is_null()) {
-    return Fail(ErrorCode::kFailedPrecondition, Describe(type, id) + " is already in the trash");
-  }
-  const int64_t version = (*current)["version"].get<int64_t>();
-  if (expected_version && *expected_version != version) {
-    return Fail(ErrorCode::kStale, Describe(type, id) + " is at version " + std::to_string(version) +
-                                       "; the delete was made against version " +
-                                       std::to_string(*expected_version));
-  }
-  Json after = *current;
-  const std::string now = clock_.NowRfc3339();
-  after["deleted_at"] = now;
-  after["version"] = version + 1;
-  after["updated_at"] = now;
-  after["updated_by"] = actor.name;
-  RETURN_IF_ERROR(tx->Replace(type, id, after));
-  RETURN_IF_ERROR(tx->AppendHistory({type.name, id, version + 1, now, actor.name, "delete",
-                                     Diff(type, *current, after)}));
-  RETURN_IF_ERROR(tx->Commit());
-  return after;
+  ASSIGN_OR_RETURN(Json current, LoadForChange(*tx, type, id, false, expected_version, "delete"));
+  Json after = current;
+  after["deleted_at"] = clock_.NowRfc3339();
+  return CommitChange(*tx, type, id, current, std::move(after), actor, "delete");
 }
 
 Result<Json> Records::Restore(const EntityType& type, int64_t id, const Actor& actor) {
   ASSIGN_OR_RETURN(std::unique_ptr<Transaction> tx, store_.BeginWrite());
-  ASSIGN_OR_RETURN(std::optional<Json> current, tx->Find(type.name, id, true));
-  if (!current) return Fail(ErrorCode::kNotFound, "no " + Describe(type, id));
-  if ((*current)["deleted_at"].is_null()) {
-    return Fail(ErrorCode::kFailedPrecondition, Describe(type, id) + " is not in the trash");
-  }
-  Json after = *current;
-  const int64_t version = (*current)["version"].get<int64_t>();
-  const std::string now = clock_.NowRfc3339();
+  ASSIGN_OR_RETURN(Json current, LoadForChange(*tx, type, id, true, std::nullopt, "restore"));
+  Json after = current;
   after["deleted_at"] = nullptr;
-  after["version"] = version + 1;
-  after["updated_at"] = now;
-  after["updated_by"] = actor.name;
   // What it points to may have gone to the trash meanwhile.
   RETURN_IF_ERROR(CheckStored(*tx, type, after, id));
-  RETURN_IF_ERROR(tx->Replace(type, id, after));
-  RETURN_IF_ERROR(tx->AppendHistory({type.name, id, version + 1, now, actor.name, "restore",
-                                     Diff(type, *current, after)}));
-  RETURN_IF_ERROR(tx->Commit());
-  return after;
+  return CommitChange(*tx, type, id, current, std::move(after), actor, "restore");
 }
 
 Result<Json> Records::ResolveReference(Transaction& tx, const Field& field, const Json& value) {

@@ -110,6 +110,14 @@ class Records {
   Status CheckStored(Transaction& tx, const EntityType& type, const Json& record,
                      std::optional<int64_t> id);
   Json NewCommon(const Actor& actor) const;
+  // The record a change applies to, inside `tx`: 404 when there is none, 409 when it is (or,
+  // for a restore, is not) in the trash, 412 when `expected_version` is stale. `what` names the
+  // change in messages ("change", "delete", "restore").
+  Result<Json> LoadForChange(Transaction& tx, const EntityType& type, int64_t id, bool in_trash,
+                             std::optional<int64_t> expected_version, const char* what);
+  // Writes `after` as the next version of `before` with its history entry, and commits.
+  Result<Json> CommitChange(Transaction& tx, const EntityType& type, int64_t id,
+                            const Json& before, Json after, const Actor& actor, const char* action);
 
   Store& store_;
   const domain::ReferenceData& ref_;
