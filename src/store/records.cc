@@ -139,7 +139,16 @@ Result<std::vector<HistoryEntry>> Records::History(const EntityType& type, int64
 }
 
 Status Records::CheckStored(Transaction& tx, const EntityType& type, const Json& record,
-                            std::optional<int64_t> id) {
+                            std::optional<int64_t> id, const Json* before) {
+  // A reference the record already had stays valid when its target goes to the trash; only a
+  // new one must point at a live record.
+  auto had = [&](const Field& f, const Json& v) {
+    if (!before) return false;
+    auto it = before->find(f.name);
+    if (it == before->end() || it->is_null()) return false;
+    if (f.type == FieldType::kRef) return *it == v;
+    return std::find(it->begin(), it->end(), v) != it->end();
+  };
   std::vector<FieldViolation> bad;
   std::vector<FieldViolation> taken;
   auto check_ref = [&](const Field& f, int64_t target_id, const std::string& where) -> Status {
@@ -161,9 +170,10 @@ Status Records::CheckStored(Transaction& tx, const EntityType& type, const Json&
     auto it = record.find(f.name);
     if (it == record.end() || it->is_null()) continue;
     if (f.type == FieldType::kRef) {
-      RETURN_IF_ERROR(check_ref(f, it->get<int64_t>(), f.name));
+      if (!had(f, *it)) RETURN_IF_ERROR(check_ref(f, it->get<int64_t>(), f.name));
     } else if (f.type == FieldType::kRefList) {
       for (size_t i = 0; i < it->size(); ++i) {
+        if (had(f, (*it)[i])) continue;
         RETURN_IF_ERROR(check_ref(f, (*it)[i].get<int64_t>(), f.name + "[" + std::to_string(i) + "]"));
       }
     } else if (f.type == FieldType::kIdentifiers) {
@@ -263,7 +273,7 @@ Result<Json> Records::Update(const EntityType& type, int64_t id,
   Json merged = current;
   for (const auto& [k, v] : changes_in.items()) merged[k] = v;
   RETURN_IF_ERROR(domain::CheckRecord(type, merged));
-  RETURN_IF_ERROR(CheckStored(*tx, type, merged, id));
+  RETURN_IF_ERROR(CheckStored(*tx, type, merged, id, &current));
   if (Diff(type, current, merged).empty()) return current;  // no new version for no change
   return CommitChange(*tx, type, id, current, std::move(merged), actor, "update");
 }

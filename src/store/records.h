@@ -106,9 +106,10 @@ class Records {
  private:
   // Resolves a textual reference (import): an id, a key, a natural key, "scheme:value".
   Result<Json> ResolveReference(Transaction& tx, const domain::Field& field, const Json& value);
-  // Checks references, uniqueness and stored rules of a full record.
+  // Checks references, uniqueness and stored rules of a full record; with `before` (an update),
+  // only references the record did not already hold must point at live records.
   Status CheckStored(Transaction& tx, const EntityType& type, const Json& record,
-                     std::optional<int64_t> id);
+                     std::optional<int64_t> id, const Json* before = nullptr);
   Json NewCommon(const Actor& actor) const;
   // The record a change applies to, inside `tx`: 404 when there is none, 409 when it is (or,
   // for a restore, is not) in the trash, 412 when `expected_version` is stale. `what` names the
