@@ -330,19 +330,27 @@ step_peers() {
   fi
 }
 
-step_100k() {
-  log "100,000 partners (gen_partners.py)"
-  python3 "$PEERS_DIR/gen_partners.py" "$SCRATCH/partners.csv"
-  to_organisations "$SCRATCH/partners.csv" "$SCRATCH/organisations.csv"
-  import_timed "$SCRATCH/data-100k" "$SCRATCH/organisations.csv" 100000 100k
-  serve "$SCRATCH/data-100k" 100k
-  local base=http://127.0.0.1:$port first last
+# prepare_and_serve PARTNERS_CSV ORGS_CSV DATA_DIR ROWS TAG PREFIX: converts and imports the
+# partners, starts the server, and sets the caller's `base`, `first` and `last` (the imported
+# ids). The first grouped count after start is a cache miss: its time, reported as
+# PREFIXagg-first-request, is the uncached cost of the very query `agg` then measures cached.
+prepare_and_serve() {
+  local partners=$1 orgs=$2 data=$3 rows=$4 tag=$5 prefix=$6
+  to_organisations "$partners" "$orgs"
+  import_timed "$data" "$orgs" "$rows" "$tag"
+  serve "$data" "$tag"
+  base=http://127.0.0.1:$port
   read -r first last < <(first_last_ids)
   [ -n "$last" ] || { echo "cannot read the organisation ids" >&2; exit 1; }
   log "organisation ids $first..$last"
-  # The first grouped count after start is a cache miss: its time is the uncached cost of the
-  # very query that `agg` then measures from the cache.
-  say "amity agg-first-request ms $(curl -fs -o /dev/null -w '%{time_total}' "$base/api/v1/organisations/counts?by=country" | awk '{printf "%.1f", $1*1000}')"
+  say "amity ${prefix}agg-first-request ms $(curl -fs -o /dev/null -w '%{time_total}' "$base/api/v1/organisations/counts?by=country" | awk '{printf "%.1f", $1*1000}')"
+}
+
+step_100k() {
+  log "100,000 partners (gen_partners.py)"
+  python3 "$PEERS_DIR/gen_partners.py" "$SCRATCH/partners.csv"
+  local base first last
+  prepare_and_serve "$SCRATCH/partners.csv" "$SCRATCH/organisations.csv" "$SCRATCH/data-100k" 100000 100k ""
   curl -fs "$base/api/v1/organisations/$first" >"$SCRATCH/organisation.json"
   id_lua "$SCRATCH/one.lua" "$first" "$last"
   measure amity one -s "$SCRATCH/one.lua" "$base"
@@ -404,14 +412,8 @@ CONF
 step_1m() {
   log "$ROWS_1M partners (bench/gen_partners_1m.py)"
   python3 "$here/gen_partners_1m.py" "$SCRATCH/partners-1m.csv" "$ROWS_1M"
-  to_organisations "$SCRATCH/partners-1m.csv" "$SCRATCH/organisations-1m.csv"
-  import_timed "$SCRATCH/data-1m" "$SCRATCH/organisations-1m.csv" "$ROWS_1M" 1m
-  serve "$SCRATCH/data-1m" 1m
-  local base=http://127.0.0.1:$port first last
-  read -r first last < <(first_last_ids)
-  [ -n "$last" ] || { echo "cannot read the organisation ids" >&2; exit 1; }
-  log "organisation ids $first..$last"
-  say "amity 1m-agg-first-request ms $(curl -fs -o /dev/null -w '%{time_total}' "$base/api/v1/organisations/counts?by=country" | awk '{printf "%.1f", $1*1000}')"
+  local base first last
+  prepare_and_serve "$SCRATCH/partners-1m.csv" "$SCRATCH/organisations-1m.csv" "$SCRATCH/data-1m" "$ROWS_1M" 1m 1m-
   measure amity 1m-list --latency "$base/api/v1/organisations?country=VN&limit=50"
   # The same request one at a time: the service time without queueing behind 31 others.
   CONNECTIONS=1 THREADS=1 measure amity 1m-list-c1 --latency "$base/api/v1/organisations?country=VN&limit=50"
