@@ -111,6 +111,59 @@ tl::expected<std::string, std::string> CheckDecimal(const Json& v) {
 
 }  // namespace
 
+std::optional<Json> DecodeItems(const Field& f, const Json& v, const ReferenceData& ref,
+                                const std::string& path, std::vector<FieldViolation>* out) {
+  if (!v.is_array()) {
+    out->push_back({path, Expected("an array of objects", v)});
+    return std::nullopt;
+  }
+  if (static_cast<int64_t>(v.size()) > f.max_items) {
+    out->push_back({path, "at most " + std::to_string(f.max_items) + " entries (got " +
+                              std::to_string(v.size()) + ")"});
+    return std::nullopt;
+  }
+  const size_t before = out->size();
+  Json items = Json::array();
+  for (size_t i = 0; i < v.size(); ++i) {
+    const std::string at = path + "[" + std::to_string(i) + "]";
+    if (!v[i].is_object()) {
+      out->push_back({at, Expected("an object", v[i])});
+      continue;
+    }
+    Json item = Json::object();
+    for (const auto& [name, value] : v[i].items()) {
+      const Field* part = f.Part(name);
+      if (!part) {
+        out->push_back({at + "." + name, "unknown field"});
+        continue;
+      }
+      if (value.is_null()) continue;
+      if (part->type == FieldType::kObjects) {
+        auto sub = DecodeItems(*part, value, ref, at + "." + name, out);
+        if (sub && !sub->empty()) item[name] = std::move(*sub);
+        continue;
+      }
+      auto d = DecodeValue(*part, value, ref);
+      if (!d) {
+        out->push_back({at + "." + name, d.error()});
+      } else if (!d->is_null()) {
+        item[name] = std::move(*d);
+      }
+    }
+    for (const Field& part : f.parts) {
+      if (!part.default_value.is_null() && !item.contains(part.name)) item[part.name] = part.default_value;
+      if (part.required && !item.contains(part.name) && !v[i].contains(part.name)) {
+        out->push_back({at + "." + part.name, "is required"});
+      } else if (part.required && !item.contains(part.name)) {
+        out->push_back({at + "." + part.name, "must not be empty"});
+      }
+    }
+    items.push_back(std::move(item));
+  }
+  if (out->size() != before) return std::nullopt;
+  return items;
+}
+
 tl::expected<Json, std::string> DecodeValue(const Field& f, const Json& v,
                                             const ReferenceData& ref) {
   switch (f.type) {
@@ -286,6 +339,16 @@ tl::expected<Json, std::string> DecodeValue(const Field& f, const Json& v,
       }
       return out;
     }
+    case FieldType::kObjects: {
+      std::vector<FieldViolation> problems;
+      auto items = DecodeItems(f, v, ref, "", &problems);
+      if (items) return *items;
+      std::string reason;
+      for (const FieldViolation& p : problems) {
+        reason += (reason.empty() ? "" : "; ") + (p.field.empty() ? p.reason : p.field + ": " + p.reason);
+      }
+      return Bad(reason);
+    }
   }
   return Bad("unsupported field type");
 }
@@ -315,6 +378,17 @@ Result<Json> DecodeInput(const EntityType& type, const Json& input, DecodeMode m
           out[name] = nullptr;
         }
       }
+      continue;
+    }
+    if (f->type == FieldType::kObjects) {
+      auto items = DecodeItems(*f, value, ref, name, &violations);
+      if (!items) continue;
+      if (items->empty() && f->required) {
+        violations.push_back({name, "needs at least one entry"});
+        continue;
+      }
+      if (items->empty() && mode == DecodeMode::kCreate) continue;
+      out[name] = items->empty() ? Json() : std::move(*items);
       continue;
     }
     auto v = DecodeValue(*f, value, ref);

@@ -1,6 +1,8 @@
 #pragma once
 // Input validation and normalisation for declared entities. Pure: no storage, no I/O.
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "domain/entity.h"
 #include "domain/reference.h"
@@ -19,6 +21,11 @@ Result<Json> DecodeInput(const EntityType& type, const Json& input, DecodeMode m
 // One value of `field` (not null), normalised; on failure the reason, without the field name.
 tl::expected<Json, std::string> DecodeValue(const Field& field, const Json& value,
                                             const ReferenceData& ref);
+
+// The items of a kObjects field, each checked against the field's parts; every problem is
+// added to `out` under its path ("stops[1].country"). nullopt when there was any.
+std::optional<Json> DecodeItems(const Field& field, const Json& value, const ReferenceData& ref,
+                                const std::string& path, std::vector<FieldViolation>* out);
 
 // Rules over a whole record after a create or merge: required fields, dependent enums,
 // the entity's own cross-field rules.

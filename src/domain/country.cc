@@ -8,6 +8,7 @@ namespace amity::domain {
 EntityType DeclareCountry() {
   EntityType t;
   t.name = "country";
+  t.timeline_subject = true;
   t.plural = "countries";
   t.label = {"Country", "Quốc gia"};
   t.plural_label = {"Countries", "Quốc gia"};

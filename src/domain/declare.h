@@ -3,7 +3,9 @@
 //   F::Text("name", "Name", "Tên").Required().Max(500).Filter().Sort().Search()
 #include <initializer_list>
 #include <string>
+#include <map>
 #include <utility>
+#include <vector>
 
 #include "domain/entity.h"
 
@@ -32,6 +34,18 @@ class F {
     return f;
   }
 
+  static F RefList(std::string n, std::string en, std::string vi, std::string target) {
+    F f = Of(FieldType::kRefList, std::move(n), std::move(en), std::move(vi));
+    f.field_.ref = std::move(target);
+    return f;
+  }
+  // A list of items with these parts: F::Objects("stops", …, {F::Of(kCountry, "country", …), …})
+  static F Objects(std::string n, std::string en, std::string vi, std::vector<Field> parts) {
+    F f = Of(FieldType::kObjects, std::move(n), std::move(en), std::move(vi));
+    f.field_.parts = std::move(parts);
+    return f;
+  }
+
   F&& Required() && { field_.required = true; return std::move(*this); }
   F&& Unique() && { field_.unique = true; return std::move(*this); }
   F&& Filter() && { field_.filterable = true; return std::move(*this); }
@@ -47,6 +61,12 @@ class F {
   }
   F&& DependsOn(std::string field) && { field_.depends_on = std::move(field); return std::move(*this); }
   F&& Default(Json v) && { field_.default_value = std::move(v); return std::move(*this); }
+  F&& Items(int64_t n) && { field_.max_items = n; return std::move(*this); }
+  F&& ItemDate(std::string part) && { field_.item_date = std::move(part); return std::move(*this); }
+  F&& Transitions(std::map<std::string, std::vector<std::string>> t) && {
+    field_.transitions = std::move(t);
+    return std::move(*this);
+  }
   F&& Describe(std::string d) && { field_.description = std::move(d); return std::move(*this); }
 
   operator Field() && { return std::move(field_); }

@@ -21,6 +21,7 @@ const char* FieldTypeName(FieldType type) {
     case FieldType::kEmail: return "email";
     case FieldType::kUrl: return "url";
     case FieldType::kIdentifiers: return "identifiers";
+    case FieldType::kObjects: return "objects";
   }
   return "text";
 }
@@ -32,6 +33,13 @@ bool Field::IsText() const {
 const EnumValue* Field::FindValue(std::string_view v) const {
   for (const EnumValue& e : values) {
     if (e.value == v) return &e;
+  }
+  return nullptr;
+}
+
+const Field* Field::Part(std::string_view n) const {
+  for (const Field& f : parts) {
+    if (f.name == n) return &f;
   }
   return nullptr;
 }

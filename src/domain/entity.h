@@ -3,6 +3,7 @@
 // check, validation, JSON in and out, the API routes, the OpenAPI document and /api/v1/meta.
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +35,7 @@ enum class FieldType {
   kEmail,
   kUrl,
   kIdentifiers,       // [{"scheme": "partyfacts", "value": "4898"}]: external identifiers
+  kObjects,           // [{…}, {…}]: a list of items, each with the declared `parts` (a delegation's stops)
 };
 
 const char* FieldTypeName(FieldType type);
@@ -68,9 +70,28 @@ struct Field {
   std::string ref;                                // for kRef/kRefList: target entity name
   Json default_value;                             // applied on create when absent
   std::string description;
+  // kObjects: the parts of each item, at most `max_items` items; `item_date` names the part that
+  // dates an item on timelines (an aid transaction's date), when items are dated on their own.
+  std::vector<Field> parts;
+  int64_t max_items = 200;
+  std::string item_date;
+  // kEnum workflow: value → the values a change may move it to. Empty: any change is allowed.
+  // A create may start in any state (history is imported as it happened).
+  std::map<std::string, std::vector<std::string>> transitions;
 
   bool IsText() const;
   const EnumValue* FindValue(std::string_view v) const;
+  const Field* Part(std::string_view name) const;  // for kObjects
+};
+
+// A link from a record to something it touches (an organisation, a person, a unit, a country):
+// what timelines and deconfliction read. Found by LinksOf from the declared fields.
+struct Link {
+  std::string field;   // the top-level field: "stops", "host_organisations"
+  int64_t item = -1;   // the item of a kObjects field when items are dated on their own
+  std::string target;  // entity name: "organisation", "person", "unit", "country"
+  std::string key;     // the target's id, or the country code
+  std::string at;      // the date it happened on ("" when the record has none yet)
 };
 
 // What a cross-record rule may look at: records as stored, by id.
@@ -81,6 +102,9 @@ class Lookup {
   // `include_deleted` is false).
   virtual Result<std::optional<Json>> Find(std::string_view entity, int64_t id,
                                            bool include_deleted) = 0;
+  // Live records of `entity` that link to `target` `key` (see Link), at most `limit`.
+  virtual Result<std::vector<int64_t>> Linked(std::string_view entity, std::string_view target,
+                                              std::string_view key, int limit) = 0;
 };
 
 struct EntityType {
@@ -97,6 +121,19 @@ struct EntityType {
   std::function<void(const Json& record, std::vector<FieldViolation>* out)> check;
   // Rules that need other records (the unit tree must not cycle). `id` is empty on create.
   std::function<Status(const Json& record, std::optional<int64_t> id, Lookup& lookup)> check_stored;
+  // Read-only fields computed from the others on every write (a relation's current level).
+  std::function<void(Json* record)> derive;
+  // Fields computed when read, from the record and today's date (an agreement's status today).
+  std::function<void(Json* record, const std::string& today)> derive_on_read;
+  // Advice that does not stop a write (overlapping delegations): appended to `out`.
+  std::function<Status(const Json& record, std::optional<int64_t> id, Lookup& lookup,
+                       std::vector<FieldViolation>* out)>
+      warn;
+  // When set, the record appears on the timelines of what it links to, dated by this field
+  // (or by the items' own dates, see Field::item_date).
+  std::string timeline_date;
+  // Whether this type has a timeline: GET …/{id}/timeline lists what links to it.
+  bool timeline_subject = false;
 
   const Field* Find(std::string_view field) const;  // declared or common
 };

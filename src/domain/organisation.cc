@@ -38,6 +38,7 @@ void CheckOrganisation(const Json& r, std::vector<FieldViolation>* out) {
 EntityType DeclareOrganisation() {
   EntityType t;
   t.name = "organisation";
+  t.timeline_subject = true;
   t.plural = "organisations";
   t.label = {"Organisation", "Tổ chức"};
   t.plural_label = {"Organisations", "Tổ chức"};

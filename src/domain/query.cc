@@ -130,6 +130,7 @@ std::vector<Op> OpsFor(const Field& f) {
       return {Op::kContains, Op::kIsNull};
     case FieldType::kMoney:
     case FieldType::kIdentifiers:
+    case FieldType::kObjects:
       return {Op::kIsNull};
   }
   return {};

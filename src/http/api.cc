@@ -357,6 +357,32 @@ Response Api::HandleApi(const Request& req, const std::vector<std::string>& seg,
     }
     return JsonResponse(200, {{"items", items}});
   }
+  if (seg.size() == 3 && seg[2] == "timeline" && type->timeline_subject) {
+    if (m != "GET") return MethodNotAllowed("GET, HEAD");
+    std::string entity;
+    int64_t limit = 50, offset = 0;
+    for (const auto& [k, v] : params) {
+      if (k == "entity") {
+        const EntityType* t = domain::Registry::Get().ByNameOrPlural(v);
+        if (!t || t->timeline_date.empty()) {
+          return ErrorResponse(Invalid("entity", "\"" + v + "\" is not a type that appears on timelines").value());
+        }
+        entity = t->name;
+      } else if (k == "limit" || k == "offset") {
+        const bool digits = !v.empty() && v.size() <= 9 &&
+                            std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+        const int64_t n = digits ? std::stoll(v) : -1;
+        if (k == "limit" && (n < 1 || n > 500)) return ErrorResponse(Invalid(k, "expected an integer from 1 to 500").value());
+        if (k == "offset" && n < 0) return ErrorResponse(Invalid(k, "expected a non-negative integer").value());
+        (k == "limit" ? limit : offset) = n;
+      } else {
+        return ErrorResponse(Invalid(k, "unknown parameter (allowed: entity, limit, offset)").value());
+      }
+    }
+    auto t = records_.Timeline(*type, *id, entity, static_cast<int>(limit), offset);
+    if (!t) return ErrorResponse(t.error());
+    return JsonResponse(200, *t);
+  }
   if (seg.size() == 3 && seg[2] == "restore" && !type->reference_data) {
     if (m != "POST") return MethodNotAllowed("POST");
     if (auto st = NoParams(params); !st) return ErrorResponse(st.error());

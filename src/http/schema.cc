@@ -76,6 +76,17 @@ Json ValueSchema(const Field& f) {
     case FieldType::kCountry:
       s = {{"type", "string"}, {"pattern", "^[A-Z]{2}$"}, {"description", "ISO 3166-1 alpha-2"}};
       break;
+    case FieldType::kObjects: {
+      Json props = Json::object(), required = Json::array();
+      for (const Field& part : f.parts) {
+        props[part.name] = ValueSchema(part);
+        if (part.required) required.push_back(part.name);
+      }
+      Json item = {{"type", "object"}, {"properties", props}, {"additionalProperties", false}};
+      if (!required.empty()) item["required"] = required;
+      s = {{"type", "array"}, {"items", item}, {"maxItems", f.max_items}};
+      break;
+    }
     case FieldType::kIdentifiers:
       s = {{"type", "array"},
            {"items", {{"type", "object"},
@@ -139,6 +150,51 @@ Json FilterParams(const EntityType& t) {
   return params;
 }
 
+// What a UI needs to draw one field (and, for kObjects, each of its parts).
+Json FieldMeta(const Field& f) {
+  Json j = {{"name", f.name},
+            {"type", domain::FieldTypeName(f.type)},
+            {"label", LabelJson(f.label)},
+            {"required", f.required},
+            {"unique", f.unique},
+            {"filterable", f.filterable},
+            {"sortable", f.sortable},
+            {"searchable", f.searchable},
+            {"read_only", f.read_only}};
+  if (f.max_length) j["max_length"] = *f.max_length;
+  if (f.min) j["min"] = *f.min;
+  if (f.max) j["max"] = *f.max;
+  if (!f.pattern.empty()) j["pattern"] = f.pattern;
+  if (!f.ref.empty()) j["ref"] = f.ref;
+  if (!f.depends_on.empty()) j["depends_on"] = f.depends_on;
+  if (!f.default_value.is_null()) j["default"] = f.default_value;
+  if (!f.description.empty()) j["description"] = f.description;
+  if (f.type == FieldType::kEnum) {
+    Json values = Json::array();
+    for (const auto& v : f.values) {
+      Json e = {{"value", v.value}, {"label", LabelJson(v.label)}};
+      if (!v.applies_to.empty()) e["applies_to"] = v.applies_to;
+      values.push_back(e);
+    }
+    j["values"] = values;
+  }
+  if (!f.transitions.empty()) j["transitions"] = f.transitions;
+  if (f.type == FieldType::kObjects) {
+    Json parts = Json::array();
+    for (const Field& p : f.parts) parts.push_back(FieldMeta(p));
+    j["parts"] = parts;
+    j["max_items"] = f.max_items;
+    if (!f.item_date.empty()) j["item_date"] = f.item_date;
+  }
+  if (f.filterable) {
+    Json ops = Json::array();
+    for (domain::Op op : domain::OpsFor(f)) ops.push_back(domain::OpName(op));
+    j["filter_ops"] = ops;
+    j["groupable"] = domain::Groupable(f);
+  }
+  return j;
+}
+
 }  // namespace
 
 Json BuildMeta(const domain::Registry& registry) {
@@ -146,39 +202,8 @@ Json BuildMeta(const domain::Registry& registry) {
   for (const EntityType& t : registry.types()) {
     Json fields = Json::array();
     for (const Field* f : AllFields(t)) {
-      Json j = {{"name", f->name},
-                {"type", domain::FieldTypeName(f->type)},
-                {"label", LabelJson(f->label)},
-                {"required", f->required},
-                {"unique", f->unique},
-                {"filterable", f->filterable},
-                {"sortable", f->sortable},
-                {"searchable", f->searchable},
-                {"read_only", f->read_only},
-                {"common", domain::IsCommonField(f->name)}};
-      if (f->max_length) j["max_length"] = *f->max_length;
-      if (f->min) j["min"] = *f->min;
-      if (f->max) j["max"] = *f->max;
-      if (!f->pattern.empty()) j["pattern"] = f->pattern;
-      if (!f->ref.empty()) j["ref"] = f->ref;
-      if (!f->depends_on.empty()) j["depends_on"] = f->depends_on;
-      if (!f->default_value.is_null()) j["default"] = f->default_value;
-      if (!f->description.empty()) j["description"] = f->description;
-      if (f->type == FieldType::kEnum) {
-        Json values = Json::array();
-        for (const auto& v : f->values) {
-          Json e = {{"value", v.value}, {"label", LabelJson(v.label)}};
-          if (!v.applies_to.empty()) e["applies_to"] = v.applies_to;
-          values.push_back(e);
-        }
-        j["values"] = values;
-      }
-      if (f->filterable) {
-        Json ops = Json::array();
-        for (domain::Op op : domain::OpsFor(*f)) ops.push_back(domain::OpName(op));
-        j["filter_ops"] = ops;
-        j["groupable"] = domain::Groupable(*f);
-      }
+      Json j = FieldMeta(*f);
+      j["common"] = domain::IsCommonField(f->name);
       fields.push_back(j);
     }
     types.push_back({{"name", t.name},
@@ -188,6 +213,8 @@ Json BuildMeta(const domain::Registry& registry) {
                      {"key_field", t.key_field.empty() ? "id" : t.key_field},
                      {"title_field", t.title_field},
                      {"reference_data", t.reference_data},
+                     {"timeline", t.timeline_subject},
+                     {"on_timelines", !t.timeline_date.empty()},
                      {"path", "/api/v1/" + t.plural},
                      {"fields", fields}});
   }
@@ -219,6 +246,18 @@ Json BuildOpenApi(const domain::Registry& registry, const std::string& version) 
       "actor": {"type": "string"},
       "action": {"type": "string", "enum": ["create", "update", "delete", "restore"]},
       "changes": {"type": "object"}}}}}})");
+  schemas["Timeline"] = Json::parse(R"({
+    "type": "object",
+    "properties": {
+      "next_offset": {"type": ["integer", "null"]},
+      "items": {"type": "array", "items": {"type": "object", "properties": {
+        "entity": {"type": "string"}, "id": {"type": "integer"},
+        "at": {"type": ["string", "null"]}, "title": {},
+        "kind": {"type": "string"}, "status": {"type": "string"},
+        "item": {"type": "object", "properties": {
+          "field": {"type": "string"}, "index": {"type": "integer"}, "value": {"type": "object"}}}},
+        "required": ["entity", "id", "at", "title"]}}},
+    "required": ["items", "next_offset"]})");
   Json paths = Json::object();
   const Json problem_list = ProblemResponses({400, 404, 409, 412, 428, 503});
   auto ok = [](Json schema) { return Json{{"description", "OK"}, {"content", JsonContent(std::move(schema))}}; };
@@ -288,6 +327,18 @@ Json BuildOpenApi(const domain::Registry& registry, const std::string& version) 
     paths[item + "/history"]["parameters"] = {key_param};
     paths[item + "/history"]["get"] = {{"operationId", "history" + P}, {"tags", {t.plural}},
                                        {"responses", history_responses}};
+    if (t.timeline_subject) {
+      Json timeline_responses = ProblemResponses({400, 404});
+      timeline_responses["200"] = ok(Ref("Timeline"));
+      paths[item + "/timeline"]["parameters"] = {key_param};
+      paths[item + "/timeline"]["get"] = {
+          {"operationId", "timeline" + P}, {"tags", {t.plural}},
+          {"summary", "every delegation, event, agreement, award, aid transaction and interaction touching it, newest first"},
+          {"parameters", {Param("entity", "query", {{"type", "string"}}, false, "only this type"),
+                          Param("limit", "query", {{"type", "integer"}, {"minimum", 1}, {"maximum", 500}}, false, "page size (50)"),
+                          Param("offset", "query", {{"type", "integer"}, {"minimum", 0}}, false, "next_offset of the previous page")}},
+          {"responses", timeline_responses}};
+    }
     if (!t.reference_data) {
       paths[item]["delete"] = {{"operationId", "delete" + P}, {"tags", {t.plural}},
                                {"summary", "move to the trash"}, {"responses", get_responses}};

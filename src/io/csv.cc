@@ -121,8 +121,9 @@ tl::expected<Json, std::string> CellValue(const Target& t, const std::string& ce
     case FieldType::kTextList:
     case FieldType::kRefList:
     case FieldType::kIdentifiers:
+    case FieldType::kObjects:
     case FieldType::kMoney: {
-      if (json_like || f.type == FieldType::kMoney) {
+      if (json_like || f.type == FieldType::kMoney || f.type == FieldType::kObjects) {
         Json j = Json::parse(text, nullptr, false);
         if (j.is_discarded()) return tl::unexpected(std::string("is not valid JSON"));
         return j;

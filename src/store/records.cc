@@ -1,7 +1,9 @@
 #include "store/records.h"
 
 #include <algorithm>
+#include <set>
 
+#include "domain/links.h"
 #include "domain/registry.h"
 
 namespace amity::store {
@@ -45,6 +47,34 @@ std::string Describe(const EntityType& type, int64_t id) {
   return type.name + " " + std::to_string(id);
 }
 
+// Derived fields, then the record's own rules.
+Status Complete(const EntityType& type, Json* record) {
+  if (type.derive) type.derive(record);
+  return domain::CheckRecord(type, *record);
+}
+
+// Workflow fields (Field::transitions) may only move along their declared transitions.
+Status CheckTransitions(const EntityType& type, const Json& before, const Json& after) {
+  std::vector<FieldViolation> bad;
+  for (const Field& f : type.fields) {
+    if (f.transitions.empty()) continue;
+    const Json b = before.value(f.name, Json()), a = after.value(f.name, Json());
+    if (b == a || !b.is_string()) continue;
+    const std::string from = b.get<std::string>();
+    const std::string to = a.is_string() ? a.get<std::string>() : "(none)";
+    auto it = f.transitions.find(from);
+    const std::vector<std::string> allowed = it == f.transitions.end() ? std::vector<std::string>{} : it->second;
+    if (std::find(allowed.begin(), allowed.end(), to) != allowed.end()) continue;
+    std::string list;
+    for (const std::string& v : allowed) list += (list.empty() ? "" : ", ") + v;
+    bad.push_back({f.name, "cannot change from " + from + " to " + to +
+                               (list.empty() ? " (" + from + " is final)" : "; from " + from + " it may become " + list)});
+  }
+  if (bad.empty()) return {};
+  const std::string msg = bad[0].field + ": " + bad[0].reason;
+  return Fail(ErrorCode::kFailedPrecondition, msg, std::move(bad));
+}
+
 }  // namespace
 
 Records::Records(Store& store, const domain::ReferenceData& ref, const Clock& clock)
@@ -71,24 +101,74 @@ Result<int64_t> Records::ResolveKey(const EntityType& type, const std::string& k
   return id;
 }
 
+std::string Records::Today() const { return clock_.NowRfc3339().substr(0, 10); }
+
+void Records::OnRead(const EntityType& type, Json* record) const {
+  if (type.derive_on_read && record->is_object()) type.derive_on_read(record, Today());
+}
+
 Result<Json> Records::Get(const EntityType& type, int64_t id) {
   ASSIGN_OR_RETURN(std::optional<Json> r, store_.Get(type, id));
   if (!r) return Fail(ErrorCode::kNotFound, "no " + Describe(type, id));
+  OnRead(type, &*r);
   return std::move(*r);
 }
 
 Result<Page> Records::List(const EntityType& type, const domain::Query& query) {
-  return store_.List(type, query);
+  ASSIGN_OR_RETURN(Page page, store_.List(type, query));
+  for (Json& r : page.items) OnRead(type, &r);
+  return page;
 }
 
 Result<TextPage> Records::ListText(const EntityType& type, const domain::Query& query) {
-  return store_.ListText(type, query);
+  ASSIGN_OR_RETURN(TextPage page, store_.ListText(type, query));
+  if (type.derive_on_read) {
+    Json items = Json::parse(page.items);
+    for (Json& r : items) OnRead(type, &r);
+    page.items = items.dump();
+  }
+  return page;
 }
 
 Result<TextRecord> Records::GetText(const EntityType& type, int64_t id) {
   ASSIGN_OR_RETURN(std::optional<TextRecord> r, store_.GetText(type, id));
   if (!r) return Fail(ErrorCode::kNotFound, "no " + Describe(type, id));
+  if (type.derive_on_read) {
+    Json record = Json::parse(r->json);
+    OnRead(type, &record);
+    r->json = record.dump();
+  }
   return std::move(*r);
+}
+
+Result<Json> Records::Timeline(const EntityType& subject, int64_t id, const std::string& entity,
+                               int limit, int64_t offset) {
+  ASSIGN_OR_RETURN(Json record, Get(subject, id));
+  std::string key = std::to_string(id);
+  if (!subject.key_field.empty()) key = record[subject.key_field].get<std::string>();
+  // One more than asked, to know whether there is a next page.
+  ASSIGN_OR_RETURN(std::vector<TimelineEntry> entries,
+                   store_.Timeline(subject.name, key, entity, offset, limit + 1));
+  const bool more = static_cast<int>(entries.size()) > limit;
+  if (more) entries.pop_back();
+  Json items = Json::array();
+  const domain::Registry& reg = domain::Registry::Get();
+  for (const TimelineEntry& e : entries) {
+    const EntityType* type = reg.ByName(e.entity);
+    if (!type) continue;
+    ASSIGN_OR_RETURN(Json r, Get(*type, e.record_id));
+    Json item = {{"entity", e.entity}, {"id", e.record_id}, {"at", e.at.empty() ? Json() : Json(e.at)},
+                 {"title", r.value(type->title_field, Json())}};
+    for (const char* k : {"kind", "status", "direction", "level"}) {
+      if (r.contains(k) && !r[k].is_null()) item[k] = r[k];
+    }
+    if (e.item >= 0 && r.contains(e.field) && r[e.field].is_array() &&
+        e.item < static_cast<int64_t>(r[e.field].size())) {
+      item["item"] = {{"field", e.field}, {"index", e.item}, {"value", r[e.field][e.item]}};
+    }
+    items.push_back(std::move(item));
+  }
+  return Json{{"items", items}, {"next_offset", more ? Json(offset + limit) : Json()}};
 }
 
 Result<std::vector<GroupCount>> Records::Count(const EntityType& type, const domain::Query& query,
@@ -140,43 +220,35 @@ Result<std::vector<HistoryEntry>> Records::History(const EntityType& type, int64
 
 Status Records::CheckStored(Transaction& tx, const EntityType& type, const Json& record,
                             std::optional<int64_t> id, const Json* before) {
-  // A reference the record already had stays valid when its target goes to the trash; only a
-  // new one must point at a live record.
-  auto had = [&](const Field& f, const Json& v) {
-    if (!before) return false;
-    auto it = before->find(f.name);
-    if (it == before->end() || it->is_null()) return false;
-    if (f.type == FieldType::kRef) return *it == v;
-    return std::find(it->begin(), it->end(), v) != it->end();
-  };
+  // A reference the record already had (anywhere in the same field) stays valid when its target
+  // goes to the trash; only a new one must point at a live record.
+  std::set<std::pair<std::string, int64_t>> had;
+  if (before) {
+    domain::ForEachRef(type, *before, [&](const Field& f, const Field& top, const Json& v, const std::string&) {
+      if (v.is_number_integer()) had.emplace(top.name + "\n" + f.ref, v.get<int64_t>());
+    });
+  }
   std::vector<FieldViolation> bad;
   std::vector<FieldViolation> taken;
-  auto check_ref = [&](const Field& f, int64_t target_id, const std::string& where) -> Status {
-    ASSIGN_OR_RETURN(std::optional<Json> target, tx.Find(f.ref, target_id, true));
+  Status lookup_error;
+  domain::ForEachRef(type, record, [&](const Field& f, const Field& top, const Json& v, const std::string& path) {
+    if (!lookup_error || !v.is_number_integer()) return;
+    const int64_t target_id = v.get<int64_t>();
+    if (had.contains({top.name + "\n" + f.ref, target_id})) return;
+    auto target = tx.Find(f.ref, target_id, true);
     if (!target) {
-      bad.push_back({where, "no " + f.ref + " with id " + std::to_string(target_id)});
-    } else if (!(*target)["deleted_at"].is_null()) {
-      bad.push_back({where, f.ref + " " + std::to_string(target_id) + " is in the trash"});
+      lookup_error = tl::unexpected(target.error());
+    } else if (!*target) {
+      bad.push_back({path, "no " + f.ref + " with id " + std::to_string(target_id)});
+    } else if (!(**target)["deleted_at"].is_null()) {
+      bad.push_back({path, f.ref + " " + std::to_string(target_id) + " is in the trash"});
     }
-    return {};
-  };
-  std::vector<const Field*> fields;
-  for (const Field& f : type.fields) fields.push_back(&f);
-  for (const Field& f : domain::CommonFields()) {
-    if (f.type == FieldType::kRef) fields.push_back(&f);
-  }
-  for (const Field* field : fields) {
-    const Field& f = *field;
+  });
+  RETURN_IF_ERROR(lookup_error);
+  for (const Field& f : type.fields) {
     auto it = record.find(f.name);
     if (it == record.end() || it->is_null()) continue;
-    if (f.type == FieldType::kRef) {
-      if (!had(f, *it)) RETURN_IF_ERROR(check_ref(f, it->get<int64_t>(), f.name));
-    } else if (f.type == FieldType::kRefList) {
-      for (size_t i = 0; i < it->size(); ++i) {
-        if (had(f, (*it)[i])) continue;
-        RETURN_IF_ERROR(check_ref(f, (*it)[i].get<int64_t>(), f.name + "[" + std::to_string(i) + "]"));
-      }
-    } else if (f.type == FieldType::kIdentifiers) {
+    if (f.type == FieldType::kIdentifiers) {
       for (const Json& e : *it) {
         ASSIGN_OR_RETURN(std::vector<int64_t> ids, tx.FindIds(type, f.name, e, 2));
         for (int64_t other : ids) {
@@ -215,15 +287,26 @@ Result<Json> Records::Create(const EntityType& type, const Json& input, const Ac
   }
   ASSIGN_OR_RETURN(Json record, domain::DecodeInput(type, input, DecodeMode::kCreate, ref_));
   domain::ApplyDefaults(type, &record);
-  RETURN_IF_ERROR(domain::CheckRecord(type, record));
+  RETURN_IF_ERROR(Complete(type, &record));
   ASSIGN_OR_RETURN(std::unique_ptr<Transaction> tx, store_.BeginWrite());
   RETURN_IF_ERROR(CheckStored(*tx, type, record, std::nullopt));
+  std::vector<FieldViolation> warnings;
+  if (type.warn) RETURN_IF_ERROR(type.warn(record, std::nullopt, *tx, &warnings));
   record.update(NewCommon(actor));
   FillAbsent(type, &record);
   ASSIGN_OR_RETURN(int64_t id, tx->Insert(type, record));
   RETURN_IF_ERROR(tx->Commit());
   record["id"] = id;
+  OnRead(type, &record);
+  AttachWarnings(warnings, &record);
   return record;
+}
+
+void Records::AttachWarnings(const std::vector<FieldViolation>& warnings, Json* record) {
+  if (warnings.empty()) return;
+  Json list = Json::array();
+  for (const FieldViolation& w : warnings) list.push_back({{"field", w.field}, {"reason", w.reason}});
+  (*record)["warnings"] = std::move(list);
 }
 
 Result<Json> Records::LoadForChange(Transaction& tx, const EntityType& type, int64_t id,
@@ -272,10 +355,19 @@ Result<Json> Records::Update(const EntityType& type, int64_t id,
   ASSIGN_OR_RETURN(Json current, LoadForChange(*tx, type, id, false, expected_version, "change"));
   Json merged = current;
   for (const auto& [k, v] : changes_in.items()) merged[k] = v;
-  RETURN_IF_ERROR(domain::CheckRecord(type, merged));
+  RETURN_IF_ERROR(Complete(type, &merged));
+  RETURN_IF_ERROR(CheckTransitions(type, current, merged));
   RETURN_IF_ERROR(CheckStored(*tx, type, merged, id, &current));
-  if (Diff(type, current, merged).empty()) return current;  // no new version for no change
-  return CommitChange(*tx, type, id, current, std::move(merged), actor, "update");
+  if (Diff(type, current, merged).empty()) {  // no new version for no change
+    OnRead(type, &current);
+    return current;
+  }
+  std::vector<FieldViolation> warnings;
+  if (type.warn) RETURN_IF_ERROR(type.warn(merged, id, *tx, &warnings));
+  ASSIGN_OR_RETURN(Json after, CommitChange(*tx, type, id, current, std::move(merged), actor, "update"));
+  OnRead(type, &after);
+  AttachWarnings(warnings, &after);
+  return after;
 }
 
 Result<Json> Records::Delete(const EntityType& type, int64_t id,
@@ -299,6 +391,39 @@ Result<Json> Records::Restore(const EntityType& type, int64_t id, const Actor& a
   // What it points to may have gone to the trash meanwhile.
   RETURN_IF_ERROR(CheckStored(*tx, type, after, id));
   return CommitChange(*tx, type, id, current, std::move(after), actor, "restore");
+}
+
+Status Records::ResolveReferences(Transaction& tx, const std::vector<Field>& fields,
+                                  const std::string& path, Json* object,
+                                  std::vector<FieldViolation>* problems) {
+  if (!object->is_object()) return {};
+  for (const Field& f : fields) {
+    auto it = object->find(f.name);
+    if (it == object->end()) continue;
+    const std::string at = path.empty() ? f.name : path + "." + f.name;
+    auto one = [&](Json* v, const std::string& where) -> Status {
+      if (!v->is_string()) return {};
+      auto resolved = ResolveReference(tx, f, *v);
+      if (resolved) {
+        *v = std::move(*resolved);
+      } else if (resolved.error().code == ErrorCode::kInvalidArgument) {
+        for (const FieldViolation& e : resolved.error().fields) problems->push_back({where, e.reason});
+      } else {
+        return tl::unexpected(resolved.error());
+      }
+      return {};
+    };
+    if (f.type == FieldType::kRef) {
+      RETURN_IF_ERROR(one(&*it, at));
+    } else if (f.type == FieldType::kRefList && it->is_array()) {
+      for (size_t i = 0; i < it->size(); ++i) RETURN_IF_ERROR(one(&(*it)[i], at + "[" + std::to_string(i) + "]"));
+    } else if (f.type == FieldType::kObjects && it->is_array()) {
+      for (size_t i = 0; i < it->size(); ++i) {
+        RETURN_IF_ERROR(ResolveReferences(tx, f.parts, at + "[" + std::to_string(i) + "]", &(*it)[i], problems));
+      }
+    }
+  }
+  return {};
 }
 
 Result<Json> Records::ResolveReference(Transaction& tx, const Field& field, const Json& value) {
@@ -372,31 +497,20 @@ Result<ImportReport> Records::Import(const EntityType& type, RowSource& rows, bo
       report.problems.push_back({row.line, "", "expected a JSON object"});
       continue;
     }
-    // Textual references ("VUFO", "partyfacts:4898") become ids; the row is copied only then.
-    std::optional<Json> resolved_input;
-    bool ok = true;
-    for (const Field& f : type.fields) {
-      if (f.type != FieldType::kRef) continue;
-      auto it = row.values.find(f.name);
-      if (it == row.values.end() || !it->is_string()) continue;
-      auto resolved = ResolveReference(*tx, f, *it);
-      if (!resolved) {
-        problem(resolved.error());
-        ok = false;
-      } else {
-        if (!resolved_input) resolved_input = row.values;
-        (*resolved_input)[f.name] = *resolved;
-      }
+    // Textual references ("VUFO", "partyfacts:4898"), at any depth, become ids in place.
+    std::vector<FieldViolation> unresolved;
+    RETURN_IF_ERROR(ResolveReferences(*tx, type.fields, "", &row.values, &unresolved));
+    if (!unresolved.empty()) {
+      problem(Error{ErrorCode::kInvalidArgument, "", std::move(unresolved)});
+      continue;
     }
-    if (!ok) continue;
-    auto record = domain::DecodeInput(type, resolved_input ? *resolved_input : row.values,
-                                      DecodeMode::kCreate, ref_);
+    auto record = domain::DecodeInput(type, row.values, DecodeMode::kCreate, ref_);
     if (!record) {
       problem(record.error());
       continue;
     }
     domain::ApplyDefaults(type, &*record);
-    if (auto st = domain::CheckRecord(type, *record); !st) {
+    if (auto st = Complete(type, &*record); !st) {
       problem(st.error());
       continue;
     }

@@ -81,6 +81,14 @@ class Records {
   // Counts per value; served from a cache that any committed write to the type invalidates.
   Result<std::vector<GroupCount>> Count(const EntityType& type, const domain::Query& query,
                                         const std::string& cache_key);
+  // What links to record `id` of `subject` (an organisation, person, unit or country), newest
+  // first: {"items": [{entity, id, at, title, kind, status, item}], "next_offset"}. `entity`
+  // (may be empty) keeps one type only.
+  Result<Json> Timeline(const EntityType& subject, int64_t id, const std::string& entity, int limit,
+                        int64_t offset);
+  // Today's date (UTC) as the clock sees it: what read-time derived fields use.
+  std::string Today() const;
+
   // Newest first; the last entry is the creation.
   Result<std::vector<HistoryEntry>> History(const EntityType& type, int64_t id);
 
@@ -106,11 +114,20 @@ class Records {
  private:
   // Resolves a textual reference (import): an id, a key, a natural key, "scheme:value".
   Result<Json> ResolveReference(Transaction& tx, const domain::Field& field, const Json& value);
+  // The same for every reference in `object` with these fields (and in their items), in place;
+  // what cannot be resolved is added to `problems` under its path.
+  Status ResolveReferences(Transaction& tx, const std::vector<domain::Field>& fields,
+                           const std::string& path, Json* object,
+                           std::vector<FieldViolation>* problems);
   // Checks references, uniqueness and stored rules of a full record; with `before` (an update),
   // only references the record did not already hold must point at live records.
   Status CheckStored(Transaction& tx, const EntityType& type, const Json& record,
                      std::optional<int64_t> id, const Json* before = nullptr);
   Json NewCommon(const Actor& actor) const;
+  // Read-time derived fields (EntityType::derive_on_read).
+  void OnRead(const EntityType& type, Json* record) const;
+  // Advice from EntityType::warn goes back with the written record as "warnings".
+  static void AttachWarnings(const std::vector<FieldViolation>& warnings, Json* record);
   // The record a change applies to, inside `tx`: 404 when there is none, 409 when it is (or,
   // for a restore, is not) in the trash, 412 when `expected_version` is stale. `what` names the
   // change in messages ("change", "delete", "restore").

@@ -55,6 +55,15 @@ struct HistoryEntry {
   Json changes;                   // {field: {"before": …, "after": …}}
 };
 
+// One entry of a timeline: a record (or one dated item of it) that links to the subject.
+struct TimelineEntry {
+  std::string entity;
+  int64_t record_id = 0;
+  int64_t item = -1;   // the item of a kObjects field dated on its own (an aid transaction)
+  std::string field;   // that kObjects field, when item >= 0
+  std::string at;
+};
+
 // A write transaction. Rolls back unless Commit() succeeds. Writes are serialised: at most one
 // write transaction is open per database at a time (others wait, then fail with kUnavailable).
 class Transaction : public domain::Lookup {
@@ -92,6 +101,11 @@ class Store {
   virtual Result<std::optional<TextRecord>> GetText(const EntityType& type, int64_t id) = 0;
   virtual Result<std::vector<GroupCount>> Count(const EntityType& type,
                                                 const domain::Query& query) = 0;
+  // What links to `target` `key` (domain::Link), newest first, optionally of one entity type
+  // only; `offset` entries skipped, at most `limit`.
+  virtual Result<std::vector<TimelineEntry>> Timeline(const std::string& target, const std::string& key,
+                                                      const std::string& entity, int64_t offset,
+                                                      int limit) = 0;
   // Newest first.
   virtual Result<std::vector<HistoryEntry>> History(const EntityType& type, int64_t id) = 0;
   // A number that changes whenever a committed write touches `entity` (in any process).

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "base/text.h"
+#include "domain/links.h"
 #include "domain/registry.h"
 #include "embedded/amity_sql.h"
 #include "store/columns.h"
@@ -383,6 +384,19 @@ class SqliteTransaction final : public Transaction {
     return GetOn(*conn_, *type, id, include_deleted);
   }
 
+  Result<std::vector<int64_t>> Linked(std::string_view entity, std::string_view target,
+                                      std::string_view key, int limit) override {
+    ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                     conn_->Prepare("SELECT DISTINCT record_id FROM link WHERE target = ? AND "
+                                    "target_key = ? AND entity = ? ORDER BY record_id LIMIT ?"));
+    BindAll(s, {std::string(target), std::string(key), std::string(entity), limit});
+    std::vector<int64_t> out;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) out.push_back(sqlite3_column_int64(s, 0));
+    if (rc != SQLITE_DONE) return tl::unexpected(SqlError(conn_->db(), rc, "linked"));
+    return out;
+  }
+
   Result<std::vector<int64_t>> FindIds(const EntityType& type, const std::string& field,
                                        const Json& value, int limit) override {
     std::string sql;
@@ -432,6 +446,7 @@ class SqliteTransaction final : public Transaction {
     if (rc != SQLITE_DONE) return tl::unexpected(SqlError(conn_->db(), rc, "insert " + type.name));
     const int64_t id = sqlite3_last_insert_rowid(conn_->db());
     RETURN_IF_ERROR(WriteIdentifiers(type, id, record, false));
+    RETURN_IF_ERROR(WriteLinks(type, id, record, false));
     touched_.insert(type.name);
     return id;
   }
@@ -450,6 +465,7 @@ class SqliteTransaction final : public Transaction {
       return Fail(ErrorCode::kNotFound, "no " + type.name + " with id " + std::to_string(id));
     }
     RETURN_IF_ERROR(WriteIdentifiers(type, id, record, true));
+    RETURN_IF_ERROR(WriteLinks(type, id, record, true));
     touched_.insert(type.name);
     return {};
   }
@@ -521,6 +537,26 @@ class SqliteTransaction final : public Transaction {
     }
     if (rc != SQLITE_DONE) return tl::unexpected(SqlError(conn_->db(), rc, "indexes"));
     for (const std::string& name : names) RETURN_IF_ERROR(conn_->Exec("DROP INDEX " + Quote(name)));
+    return {};
+  }
+
+  // The record's links (domain::LinksOf), replacing what it had: what timelines read.
+  Status WriteLinks(const EntityType& type, int64_t id, const Json& record, bool replace) {
+    if (type.timeline_date.empty()) return {};
+    if (replace) {
+      ASSIGN_OR_RETURN(sqlite3_stmt * d, conn_->Prepare("DELETE FROM link WHERE entity = ? AND record_id = ?"));
+      BindAll(d, {type.name, id});
+      const int rc = sqlite3_step(d);
+      if (rc != SQLITE_DONE) return tl::unexpected(SqlError(conn_->db(), rc, "links"));
+    }
+    for (const domain::Link& l : domain::LinksOf(type, record)) {
+      ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                       conn_->Prepare("INSERT INTO link (entity, record_id, field, item, target, "
+                                      "target_key, at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+      BindAll(s, {type.name, id, l.field, l.item, l.target, l.key, l.at});
+      const int rc = sqlite3_step(s);
+      if (rc != SQLITE_DONE) return tl::unexpected(SqlError(conn_->db(), rc, "link"));
+    }
     return {};
   }
 
@@ -670,6 +706,40 @@ class SqliteStore final : public Store {
       out.push_back({ColumnValue(s, 0, col->kind), sqlite3_column_int64(s, 1)});
     }
     if (rc != SQLITE_DONE) return tl::unexpected(SqlError(r.conn->db(), rc, "count"));
+    return out;
+  }
+
+  Result<std::vector<TimelineEntry>> Timeline(const std::string& target, const std::string& key,
+                                              const std::string& entity, int64_t offset,
+                                              int limit) override {
+    Reader r(this);
+    // One entry per record (or dated item) however many of its fields link to the subject.
+    std::string sql =
+        "SELECT entity, record_id, item, max(field), max(at) FROM link WHERE target = ? AND "
+        "target_key = ?";
+    std::vector<Json> params = {target, key};
+    if (!entity.empty()) {
+      sql += " AND entity = ?";
+      params.push_back(entity);
+    }
+    sql += " GROUP BY entity, record_id, item ORDER BY max(at) DESC, entity, record_id DESC, item "
+           "DESC LIMIT ? OFFSET ?";
+    params.push_back(limit);
+    params.push_back(offset);
+    ASSIGN_OR_RETURN(sqlite3_stmt * s, r.conn->Prepare(sql));
+    BindAll(s, params);
+    std::vector<TimelineEntry> out;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+      TimelineEntry e;
+      e.entity = ColumnValue(s, 0, ColumnKind::kText).get<std::string>();
+      e.record_id = sqlite3_column_int64(s, 1);
+      e.item = sqlite3_column_int64(s, 2);
+      if (e.item >= 0) e.field = ColumnValue(s, 3, ColumnKind::kText).get<std::string>();
+      e.at = ColumnValue(s, 4, ColumnKind::kText).get<std::string>();
+      out.push_back(std::move(e));
+    }
+    if (rc != SQLITE_DONE) return tl::unexpected(SqlError(r.conn->db(), rc, "timeline"));
     return out;
   }
 

@@ -1,0 +1,24 @@
+#pragma once
+// What a record points at, wherever in it the pointer is: top-level references, lists of them,
+// and references inside the items of kObjects fields (a delegation member's person).
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "domain/entity.h"
+
+namespace amity::domain {
+
+// Calls `fn` for every reference (kRef, and each entry of a kRefList) in `record`, declared or
+// common, with the field that declares it, the top-level field it sits in, and its path
+// ("members[2].person", "host_organisations[0]").
+void ForEachRef(const EntityType& type, const Json& record,
+                const std::function<void(const Field& field, const Field& top, const Json& id,
+                                         const std::string& path)>& fn);
+
+// The links of a record that appears on timelines (EntityType::timeline_date): one per
+// referenced organisation, person, unit or other record, and per country, deduplicated. Empty
+// for other types and for records in the trash.
+std::vector<Link> LinksOf(const EntityType& type, const Json& record);
+
+}  // namespace amity::domain
