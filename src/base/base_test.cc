@@ -76,5 +76,15 @@ TEST(Text, Base64UrlRoundTrips) {
   EXPECT_FALSE(Base64UrlDecode("not base64!", &out));
 }
 
+TEST(Dates, EndsBeforeStartComparesOnTheCommonPrecision) {
+  EXPECT_TRUE(EndsBeforeStart("1990", "1989-12"));
+  EXPECT_TRUE(EndsBeforeStart("2024-05-10", "2024-05-09"));
+  EXPECT_FALSE(EndsBeforeStart("1990-05", "1990"));
+  EXPECT_FALSE(EndsBeforeStart("1990", "1990-01-01"));
+  EXPECT_FALSE(EndsBeforeStart("2024-05-10", "2024-05-10"));
+  EXPECT_FALSE(EndsBeforeStart("", "1990"));
+  EXPECT_FALSE(EndsBeforeStart("1990", ""));
+}
+
 }  // namespace
 }  // namespace amity

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include "base/dates.h"
 
 #include <chrono>
@@ -91,6 +92,11 @@ std::optional<std::string> ParseDateTime(std::string_view s) {
   const int64_t ms = duration_cast<milliseconds>(day.time_since_epoch()).count() +
                      ((h * 60 + mi - offset_min) * 60 + sec) * 1000LL + millis;
   return FormatRfc3339Millis(ms);
+}
+
+bool EndsBeforeStart(std::string_view start, std::string_view end) {
+  const size_t n = std::min(start.size(), end.size());
+  return n > 0 && end.substr(0, n) < start.substr(0, n);
 }
 
 }  // namespace amity

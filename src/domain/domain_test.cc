@@ -1,3 +1,4 @@
+#include <functional>
 #include <gtest/gtest.h>
 
 #include "domain/codec.h"
@@ -23,21 +24,34 @@ std::vector<FieldViolation> Violations(const Json& input, DecodeMode mode = Deco
   return r.error().fields;
 }
 
-TEST(Registry, DeclaresTheFoundationTypes) {
+TEST(Registry, DeclaresEveryType) {
   std::vector<std::string> names;
   for (const EntityType& t : Registry::Get().types()) names.push_back(t.name + "/" + t.plural);
-  EXPECT_EQ(names, (std::vector<std::string>{"country/countries", "subdivision/subdivisions",
-                                             "unit/units", "organisation/organisations"}));
+  EXPECT_EQ(names, (std::vector<std::string>{
+                       "country/countries",
+                       "subdivision/subdivisions",
+                       "unit/units",
+                       "organisation/organisations",
+                       "person/persons",
+                   }));
   EXPECT_EQ(Registry::Get().ByPlural("organisations"), &Org());
   EXPECT_EQ(Registry::Get().ByNameOrPlural("organisation"), &Org());
-  // Every enum value carries both labels.
-  for (const EntityType& t : Registry::Get().types()) {
-    for (const Field& f : t.fields) {
-      EXPECT_FALSE(f.label.en.empty() || f.label.vi.empty()) << t.name << "." << f.name;
-      for (const EnumValue& v : f.values) {
-        EXPECT_FALSE(v.label.en.empty() || v.label.vi.empty()) << t.name << "." << f.name << "=" << v.value;
-      }
+  // Every field, part and enum value carries both labels; workflows name declared values.
+  std::function<void(const std::string&, const Field&)> check = [&](const std::string& at, const Field& f) {
+    EXPECT_FALSE(f.label.en.empty() || f.label.vi.empty()) << at << f.name;
+    for (const EnumValue& v : f.values) {
+      EXPECT_FALSE(v.label.en.empty() || v.label.vi.empty()) << at << f.name << "=" << v.value;
     }
+    for (const auto& [from, to] : f.transitions) {
+      EXPECT_NE(f.FindValue(from), nullptr) << at << f.name << " transition from " << from;
+      for (const std::string& v : to) EXPECT_NE(f.FindValue(v), nullptr) << at << f.name << " → " << v;
+    }
+    if (!f.item_date.empty()) EXPECT_NE(f.Part(f.item_date), nullptr) << at << f.name;
+    for (const Field& p : f.parts) check(at + f.name + ".", p);
+  };
+  for (const EntityType& t : Registry::Get().types()) {
+    for (const Field& f : t.fields) check(t.name + ".", f);
+    if (!t.timeline_date.empty()) EXPECT_NE(t.Find(t.timeline_date), nullptr) << t.name;
   }
 }
 

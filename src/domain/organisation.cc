@@ -2,6 +2,7 @@
 // script, with former names and external identifiers (Party Facts, IATI, Wikidata, …).
 #include <algorithm>
 
+#include "base/dates.h"
 #include "domain/declare.h"
 #include "domain/registry.h"
 
@@ -14,9 +15,7 @@ void CheckOrganisation(const Json& r, std::vector<FieldViolation>* out) {
     return r.contains(k) && r[k].is_string() ? r[k].get<std::string>() : std::string();
   };
   const std::string founded = str("founded_on"), dissolved = str("dissolved_on");
-  // Partial dates compare on the precision both have: "1990" is not before "1990-05".
-  const size_t common = std::min(founded.size(), dissolved.size());
-  if (common > 0 && dissolved.substr(0, common) < founded.substr(0, common)) {
+  if (EndsBeforeStart(founded, dissolved)) {
     out->push_back({"dissolved_on", "is before founded_on (" + founded + ")"});
   }
   const std::string kind = str("kind");

@@ -7,6 +7,7 @@ Registry::Registry() {
   types_.push_back(DeclareSubdivision());
   types_.push_back(DeclareUnit());
   types_.push_back(DeclareOrganisation());
+  types_.push_back(DeclarePerson());
 }
 
 const Registry& Registry::Get() {

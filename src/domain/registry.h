@@ -29,6 +29,7 @@ EntityType DeclareCountry();
 EntityType DeclareSubdivision();
 EntityType DeclareUnit();
 EntityType DeclareOrganisation();
+EntityType DeclarePerson();
 
 // UN M49 regions (from ICU's region data): enum values for Country.region and Country.subregion,
 // and the region codes of a country.

@@ -232,7 +232,8 @@ Status Records::CheckStored(Transaction& tx, const EntityType& type, const Json&
   std::vector<FieldViolation> taken;
   Status lookup_error;
   domain::ForEachRef(type, record, [&](const Field& f, const Field& top, const Json& v, const std::string& path) {
-    if (!lookup_error || !v.is_number_integer()) return;
+    // Read-only references are derived from others that are checked themselves.
+    if (!lookup_error || !v.is_number_integer() || top.read_only) return;
     const int64_t target_id = v.get<int64_t>();
     if (had.contains({top.name + "\n" + f.ref, target_id})) return;
     auto target = tx.Find(f.ref, target_id, true);
