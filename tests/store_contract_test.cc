@@ -43,6 +43,23 @@ TEST_P(StoreContract, LoadsEveryIsoCountryOnce) {
   EXPECT_EQ((*f.store->CountAll())["countries"], 273);
 }
 
+TEST_P(StoreContract, FindsLiveRecordsMatchingSeveralFields) {
+  MustCreate(Org(), {{"name", "A"}, {"kind", "ngo"}, {"country", "DE"}});
+  MustCreate(Org(), {{"name", "A"}, {"kind", "ngo"}, {"country", "FR"}});
+  const Json c = MustCreate(Org(), {{"name", "B"}, {"kind", "ngo"}});
+  auto tx = f.store->BeginWrite();
+  ASSERT_TRUE(tx.has_value());
+  auto ids = (*tx)->FindIdsMatching(Org(), {{"name", "A"}, {"country", "FR"}}, 5);
+  ASSERT_TRUE(ids.has_value());
+  EXPECT_EQ(*ids, std::vector<int64_t>{2});
+  ids = (*tx)->FindIdsMatching(Org(), {{"name", "B"}, {"country", nullptr}}, 5);
+  ASSERT_TRUE(ids.has_value());
+  EXPECT_EQ(*ids, std::vector<int64_t>{c["id"].get<int64_t>()});
+  ids = (*tx)->FindIdsMatching(Org(), {{"name", "A"}}, 1);
+  ASSERT_TRUE(ids.has_value());
+  EXPECT_EQ(ids->size(), 1u);
+}
+
 TEST_P(StoreContract, CreateAssignsCommonFields) {
   const Json r = MustCreate(Org(), {{"name", "Partido Comunista de Cuba"}, {"kind", "political_party"},
                                     {"country", "CU"}});

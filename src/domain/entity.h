@@ -117,6 +117,9 @@ struct EntityType {
   bool reference_data = false;  // loaded from packages: no create or delete over the API
   // Fields an import may match a textual reference against, in order ("code", "name").
   std::vector<std::string> natural_keys;
+  // Groups of fields whose values together identify a live record (an event series and its
+  // edition); a second record with the same values is refused with 409 on the first field.
+  std::vector<std::vector<std::string>> unique_together;
   // Rules across fields of one record (already type-checked); adds violations.
   std::function<void(const Json& record, std::vector<FieldViolation>* out)> check;
   // Rules that need other records (the unit tree must not cycle). `id` is empty on create.

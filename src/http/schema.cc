@@ -17,7 +17,7 @@ std::string Pascal(const std::string& name) {
   std::string out;
   bool up = true;
   for (char c : name) {
-    if (c == '_') {
+    if (c == '_' || c == '-') {
       up = true;
       continue;
     }

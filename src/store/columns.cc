@@ -17,7 +17,8 @@ ColumnKind KindOf(FieldType t) {
     case FieldType::kMultilingualText:
     case FieldType::kTextList:
     case FieldType::kRefList:
-    case FieldType::kIdentifiers: return ColumnKind::kJson;
+    case FieldType::kIdentifiers:
+    case FieldType::kObjects: return ColumnKind::kJson;
     default: return ColumnKind::kText;
   }
 }

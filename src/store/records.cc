@@ -243,6 +243,8 @@ Status Records::CheckStored(Transaction& tx, const EntityType& type, const Json&
       bad.push_back({path, "no " + f.ref + " with id " + std::to_string(target_id)});
     } else if (!(**target)["deleted_at"].is_null()) {
       bad.push_back({path, f.ref + " " + std::to_string(target_id) + " is in the trash"});
+    } else if ((**target).value("status", Json()) == "ended") {
+      bad.push_back({path, f.ref + " " + std::to_string(target_id) + " has ended (status ended)"});
     }
   });
   RETURN_IF_ERROR(lookup_error);
@@ -269,6 +271,19 @@ Status Records::CheckStored(Transaction& tx, const EntityType& type, const Json&
           taken.push_back({f.name, it->dump() + " is already used by " + Describe(type, other)});
           break;
         }
+      }
+    }
+  }
+  for (const std::vector<std::string>& group : type.unique_together) {
+    Json where = Json::object();
+    for (const std::string& f : group) where[f] = record.value(f, Json());
+    ASSIGN_OR_RETURN(std::vector<int64_t> ids, tx.FindIdsMatching(type, where, 2));
+    for (int64_t other : ids) {
+      if (!id || other != *id) {
+        std::string what;
+        for (const std::string& f : group) what += (what.empty() ? "" : ", ") + f + " " + where[f].dump();
+        taken.push_back({group[0], "already used by " + Describe(type, other) + " (" + what + ")"});
+        break;
       }
     }
   }

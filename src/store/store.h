@@ -72,6 +72,10 @@ class Transaction : public domain::Lookup {
   // identifiers, `value` is {"scheme", "value"}.
   virtual Result<std::vector<int64_t>> FindIds(const EntityType& type, const std::string& field,
                                                const Json& value, int limit) = 0;
+  // Ids (at most `limit`, live only) of records whose fields all equal the values in `where`
+  // (an object of field → scalar value; null matches a null). For EntityType::unique_together.
+  virtual Result<std::vector<int64_t>> FindIdsMatching(const EntityType& type, const Json& where,
+                                                       int limit) = 0;
   // Inserts a new record (every common field but id set); returns its id.
   virtual Result<int64_t> Insert(const EntityType& type, const Json& record) = 0;
   // Replaces the stored record `id` with `record` (the whole record, common fields included).

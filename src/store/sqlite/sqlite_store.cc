@@ -397,6 +397,30 @@ class SqliteTransaction final : public Transaction {
     return out;
   }
 
+  Result<std::vector<int64_t>> FindIdsMatching(const EntityType& type, const Json& where,
+                                               int limit) override {
+    std::string sql = "SELECT id FROM " + Quote(TableOf(type)) + " WHERE deleted_at IS NULL";
+    std::vector<Json> params;
+    for (const auto& [field, value] : where.items()) {
+      if (!ColumnOf(type, field)) return Fail(ErrorCode::kInternal, "no column " + field);
+      if (value.is_null()) {
+        sql += " AND " + Quote(field) + " IS NULL";
+      } else {
+        sql += " AND " + Quote(field) + " = ?";
+        params.push_back(value);
+      }
+    }
+    sql += " LIMIT ?";
+    params.push_back(limit);
+    ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(sql));
+    BindAll(s, params);
+    std::vector<int64_t> out;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) out.push_back(sqlite3_column_int64(s, 0));
+    if (rc != SQLITE_DONE) return tl::unexpected(SqlError(conn_->db(), rc, "find"));
+    return out;
+  }
+
   Result<std::vector<int64_t>> FindIds(const EntityType& type, const std::string& field,
                                        const Json& value, int limit) override {
     std::string sql;
