@@ -1,6 +1,7 @@
 // API tests: the real server on a loopback port, spoken to over HTTP. Most cases are transcript
 // files in tests/api/*.test (request, then expected status, headers and a JSON subset); the
 // rest need bytes a transcript cannot hold, or control over the server.
+#include <filesystem>
 #include <utility>  // before Boost.Asio 1.74, which needs std::exchange
 #include <condition_variable>
 #include <fstream>
@@ -231,6 +232,44 @@ TEST_F(ApiTest, RejectsOversizeBodyWith413) {
   EXPECT_EQ(server.Call("GET", "/api/v1/organisations?total=true").Json()["total"], 0);
 }
 
+TEST_F(ApiTest, KeepsUploadedFilesByContentWithTheirSniffedType) {
+  http::ServerOptions options;
+  options.max_body_bytes = 4096;
+  options.max_upload_bytes = 64 << 10;
+  RunningServer server(fixture, options);
+  ASSERT_EQ(server.Call("POST", "/api/v1/documents", R"({"title": "Photo of the forum", "kind": "photo"})").status, 201);
+  ASSERT_EQ(server.Call("POST", "/api/v1/documents", R"({"title": "The same photo"})").status, 201);
+  // A PNG larger than the ordinary body limit, sent as if it were HTML.
+  std::string png("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0\x90wS\xde", 33);
+  png += std::string(10000, '\0');
+  const HttpResponse up = server.Call("PUT", "/api/v1/documents/1/file?filename=forum.html", png,
+                                      {{"If-Match", "1"}, {"Content-Type", "text/html"}});
+  ASSERT_EQ(up.status, 200) << up.body;
+  EXPECT_EQ(up.Json()["file_type"], "image/png");
+  EXPECT_EQ(up.Json()["file_size"], 10033);
+  EXPECT_EQ(up.Json()["text"], nullptr);
+  const HttpResponse down = server.Call("GET", "/api/v1/documents/1/file");
+  ASSERT_EQ(down.status, 200);
+  EXPECT_EQ(down.body, png);
+  EXPECT_EQ(down.Header("content-type"), "image/png");
+  EXPECT_EQ(down.Header("content-disposition"), "attachment; filename=\"forum.html\"; filename*=UTF-8''forum.html");
+  EXPECT_EQ(down.Header("x-content-type-options"), "nosniff");
+  // The same bytes for another document are stored once.
+  ASSERT_EQ(server.Call("PUT", "/api/v1/documents/2/file", png, {{"If-Match", "1"}}).status, 200);
+  int files = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(fixture.dir.File("files"))) {
+    files += e.is_regular_file() ? 1 : 0;
+  }
+  EXPECT_EQ(files, 1);
+  // Past the upload limit: 413 and nothing changes.
+  const HttpResponse big = server.Call("PUT", "/api/v1/documents/2/file", std::string(70000, 'x'), {{"If-Match", "2"}});
+  EXPECT_EQ(big.status, 413);
+  EXPECT_EQ(big.Json()["detail"], "the body is larger than 65536 bytes");
+  EXPECT_EQ(server.Call("GET", "/api/v1/documents/2").Json()["version"], 2);
+  // The ordinary limit still holds for everything else.
+  EXPECT_EQ(server.Call("POST", "/api/v1/documents", "{\"title\": \"" + std::string(5000, 'a') + "\"}").status, 413);
+}
+
 TEST_F(ApiTest, RejectsDeeplyNestedJson) {
   RunningServer server(fixture);
   const std::string deep = "{\"name\": " + std::string(40, '[') + std::string(40, ']') + "}";
@@ -301,7 +340,9 @@ TEST(ServerStop, AnswersRequestsInFlightThenReturns) {
   std::mutex mu;
   std::condition_variable cv;
   bool entered = false, release = false;
-  http::Server server(http::ServerOptions{"127.0.0.1", 0},
+  http::ServerOptions options;
+  options.port = 0;
+  http::Server server(options,
                       [&](const http::Request&) {
                         std::unique_lock lock(mu);
                         entered = true;

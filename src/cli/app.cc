@@ -223,6 +223,7 @@ struct ServeOptions {
   int io_threads = 1;
   std::string access_log = "-";
   size_t max_body = 1 << 20;
+  size_t max_upload = 64 << 20;
 };
 
 int RunServe(const Globals& g, const ServeOptions& o) {
@@ -246,9 +247,11 @@ int RunServe(const Globals& g, const ServeOptions& o) {
   so.workers = o.workers;
   so.io_threads = o.io_threads;
   so.max_body_bytes = o.max_body;
+  so.max_upload_bytes = o.max_upload;
+  so.is_upload = http::Api::IsUpload;
   auto opened = Open(g);
   if (!opened) return Report(opened.error());
-  http::Api api(*opened->records, http::ApiOptions{AMITY_VERSION});
+  http::Api api(*opened->records, http::ApiOptions{AMITY_VERSION, (fs::path(g.data_dir) / "files").string()});
   std::shared_ptr<spdlog::logger> access;
   if (o.access_log != "off") {
     // Synchronous, buffered, flushed every second and at exit: an asynchronous logger would wake
@@ -313,6 +316,7 @@ int Main(int argc, char** argv) {
   serve->add_option("--io-threads", serve_opts.io_threads, "network threads")->check(CLI::Range(1, 64))->capture_default_str();
   serve->add_option("--access-log", serve_opts.access_log, "file, - for standard output, or off")->capture_default_str();
   serve->add_option("--max-body", serve_opts.max_body, "largest request body in bytes")->check(CLI::Range(1024, 1 << 30))->capture_default_str();
+  serve->add_option("--max-upload", serve_opts.max_upload, "largest uploaded file in bytes (PUT /api/v1/documents/{id}/file)")->check(CLI::Range(1024, 1 << 30))->capture_default_str();
 
   auto* demo = app.add_subcommand("demo", "load the demo data (units and partners from the sources)");
 

@@ -8,6 +8,7 @@ Registry::Registry() {
   types_.push_back(DeclareUnit());
   types_.push_back(DeclareOrganisation());
   types_.push_back(DeclarePerson());
+  types_.push_back(DeclareDocument());
 }
 
 const Registry& Registry::Get() {

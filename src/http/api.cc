@@ -9,6 +9,7 @@
 #include "embedded/amity_web.h"
 #include "http/problem.h"
 #include "http/url.h"
+#include "io/files.h"
 
 namespace amity::http {
 
@@ -188,6 +189,80 @@ Api::Api(store::Records& records, ApiOptions options)
     index = out.append(index, from, std::string::npos);
   }
   assets_["/"] = Asset{index, ContentTypeFor("index.html"), false};
+}
+
+bool Api::IsUpload(std::string_view method, std::string_view target) {
+  if (method != "PUT") return false;
+  target = target.substr(0, target.find('?'));
+  return target.starts_with("/api/v1/documents/") && target.ends_with("/file");
+}
+
+// ASCII fallback and RFC 5987 UTF-8 form of a download's file name.
+std::string AttachmentDisposition(const std::string& name) {
+  std::string ascii, encoded;
+  static const char* hex = "0123456789ABCDEF";
+  for (unsigned char c : name) {
+    ascii.push_back(c >= 0x20 && c < 0x7f && c != '"' && c != '\\' ? static_cast<char>(c) : '_');
+    if (std::isalnum(c) || c == '.' || c == '-' || c == '_') {
+      encoded.push_back(static_cast<char>(c));
+    } else {
+      encoded.append({'%', hex[c >> 4], hex[c & 15]});
+    }
+  }
+  if (name.empty()) return "attachment";
+  return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
+}
+
+Response Api::HandleFile(const Request& req, const EntityType& type, int64_t id) {
+  const store::Actor actor{"api"};
+  if (req.method == "GET") {
+    auto record = records_.Get(type, id);
+    if (!record) return ErrorResponse(record.error());
+    if (!(*record)["deleted_at"].is_null()) return ProblemResponse(404, "document " + std::to_string(id) + " is in the trash");
+    const Json sha = (*record)["file_sha256"];
+    if (!sha.is_string()) return ProblemResponse(404, "document " + std::to_string(id) + " has no file yet");
+    auto bytes = io::FileStore(options_.files_dir).Read(sha.get<std::string>());
+    if (!bytes) return ErrorResponse(bytes.error());
+    Response r;
+    r.content_type = (*record)["file_type"].is_string() ? (*record)["file_type"].get<std::string>()
+                                                        : "application/octet-stream";
+    r.body = std::move(*bytes);
+    r.With("Content-Disposition",
+           AttachmentDisposition((*record)["file_name"].is_string() ? (*record)["file_name"].get<std::string>() : ""));
+    r.With("ETag", "\"" + sha.get<std::string>() + "\"");
+    r.With("Cache-Control", "private, no-cache");
+    return r;
+  }
+  if (req.method != "PUT") return MethodNotAllowed("GET, HEAD, PUT");
+  if (options_.files_dir.empty()) return ProblemResponse(503, "this server keeps no files (no data directory)");
+  auto version = IfMatch(req);
+  if (!version) return ErrorResponse(version.error());
+  auto target = ParseTarget(req.target);
+  std::string name;
+  for (const auto& [k, v] : target->params) {
+    if (k != "filename") return ErrorResponse(Invalid(k, "unknown parameter (allowed: filename)").value());
+    name = io::SafeFileName(v);
+    if (name.empty()) return ErrorResponse(Invalid("filename", "not a usable file name").value());
+  }
+  if (req.body.empty()) return ErrorResponse(Invalid("", "the body is empty; send the file's bytes").value());
+  // The record must exist and be live before anything is written.
+  auto current = records_.Get(type, id);
+  if (!current) return ErrorResponse(current.error());
+  if (!(*current)["deleted_at"].is_null()) {
+    return ProblemResponse(409, "document " + std::to_string(id) + " is in the trash; restore it first");
+  }
+  auto stored = io::FileStore(options_.files_dir).Put(req.body);
+  if (!stored) return ErrorResponse(stored.error());
+  Json fields = {{"file_sha256", stored->sha256}, {"file_size", stored->size},
+                 {"file_type", stored->content_type}, {"file_name", name.empty() ? Json() : Json(name)},
+                 {"text", nullptr}};
+  // Plain text is kept for search (at most 1 MB of it).
+  if (stored->content_type.starts_with("text/") && req.body.size() <= (1 << 20) && IsValidUtf8(req.body)) {
+    fields["text"] = req.body;
+  }
+  auto updated = records_.SetMaintained(type, id, *version, fields, actor, "upload");
+  if (!updated) return ErrorResponse(updated.error());
+  return RecordResponse(200, *updated);
 }
 
 bool Api::IsQuick(const Request& req) {
@@ -382,6 +457,9 @@ Response Api::HandleApi(const Request& req, const std::vector<std::string>& seg,
     auto t = records_.Timeline(*type, *id, entity, static_cast<int>(limit), offset);
     if (!t) return ErrorResponse(t.error());
     return JsonResponse(200, *t);
+  }
+  if (seg.size() == 3 && seg[2] == "file" && type->name == "document") {
+    return HandleFile(req, *type, *id);
   }
   if (seg.size() == 3 && seg[2] == "restore" && !type->reference_data) {
     if (m != "POST") return MethodNotAllowed("POST");

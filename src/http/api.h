@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "domain/registry.h"
 #include "http/message.h"
@@ -12,7 +13,8 @@
 namespace amity::http {
 
 struct ApiOptions {
-  std::string version;  // reported by /health
+  std::string version;    // reported by /health
+  std::string files_dir;  // where uploaded files are kept (DATA/files); empty: no uploads
 };
 
 class Api {
@@ -22,11 +24,15 @@ class Api {
   // Point reads by key, health, meta, the OpenAPI document and static files: bounded work that
   // the server may run on its I/O thread (see http::QuickTest).
   static bool IsQuick(const Request& request);
+  // Whether a request carries a file (PUT …/documents/{id}/file): the server allows it a larger
+  // body than other requests.
+  static bool IsUpload(std::string_view method, std::string_view target);
 
  private:
   Response HandleApi(const Request& request, const std::vector<std::string>& segments,
                      const std::vector<std::pair<std::string, std::string>>& params);
   Response HandleStatic(const Request& request, const std::string& path);
+  Response HandleFile(const Request& request, const domain::EntityType& type, int64_t id);
 
   store::Records& records_;
   ApiOptions options_;

@@ -244,7 +244,7 @@ Json BuildOpenApi(const domain::Registry& registry, const std::string& version) 
     "properties": {"items": {"type": "array", "items": {"type": "object", "properties": {
       "version": {"type": "integer"}, "at": {"type": "string", "format": "date-time"},
       "actor": {"type": "string"},
-      "action": {"type": "string", "enum": ["create", "update", "delete", "restore"]},
+      "action": {"type": "string", "enum": ["create", "update", "delete", "restore", "upload"]},
       "changes": {"type": "object"}}}}}})");
   schemas["Timeline"] = Json::parse(R"({
     "type": "object",
@@ -327,6 +327,22 @@ Json BuildOpenApi(const domain::Registry& registry, const std::string& version) 
     paths[item + "/history"]["parameters"] = {key_param};
     paths[item + "/history"]["get"] = {{"operationId", "history" + P}, {"tags", {t.plural}},
                                        {"responses", history_responses}};
+    if (t.name == "document") {
+      Json file_responses = ProblemResponses({400, 404, 409, 412, 413, 428});
+      file_responses["200"] = {{"description", "the file, as an attachment with the type found from its bytes"},
+                               {"content", {{"application/octet-stream", {{"schema", {{"type", "string"}, {"contentMediaType", "application/octet-stream"}}}}}}}};
+      Json upload_responses = ProblemResponses({400, 404, 409, 412, 413, 428});
+      upload_responses["200"] = ok(Ref(P));
+      paths[item + "/file"]["parameters"] = {key_param};
+      paths[item + "/file"]["get"] = {{"operationId", "downloadDocumentFile"}, {"tags", {t.plural}},
+                                      {"responses", file_responses}};
+      paths[item + "/file"]["put"] = {
+          {"operationId", "uploadDocumentFile"}, {"tags", {t.plural}},
+          {"summary", "store the file's bytes (kept by SHA-256; its type is found from the bytes)"},
+          {"parameters", {if_match, Param("filename", "query", {{"type", "string"}}, false, "the original file name")}},
+          {"requestBody", {{"required", true}, {"content", {{"application/octet-stream", {{"schema", {{"type", "string"}, {"contentMediaType", "application/octet-stream"}}}}}}}}},
+          {"responses", upload_responses}};
+    }
     if (t.timeline_subject) {
       Json timeline_responses = ProblemResponses({400, 404});
       timeline_responses["200"] = ok(Ref("Timeline"));

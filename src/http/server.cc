@@ -98,13 +98,36 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   void Read() {
     if (server_.stopping) return Close();
     parser_.emplace();
-    parser_->body_limit(server_.options.max_body_bytes);
+    // Until the header says what the request is, allow the larger limit; it is narrowed below
+    // before any of the body is read.
+    body_limit_ = server_.options.max_body_bytes;
+    parser_->body_limit(server_.options.is_upload
+                            ? std::max(body_limit_, server_.options.max_upload_bytes)
+                            : body_limit_);
     parser_->header_limit(static_cast<uint32_t>(server_.options.max_header_bytes));
     busy_ = false;
     stream_.expires_after(buffer_.size() > 0 ? server_.options.read_timeout
                                              : server_.options.idle_timeout);
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+    // The header first: it decides how large the body may be.
+    bhttp::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec && ec != bhttp::error::body_limit) return self->OnRead(ec);
+      // (A declared length past even the larger limit fails here with the header read.)
+      const auto& h = self->parser_->get();
+      const ServerOptions& o = self->server_.options;
+      if (o.is_upload && o.is_upload(std::string_view(h.method_string().data(), h.method_string().size()),
+                                     std::string_view(h.target().data(), h.target().size()))) {
+        self->body_limit_ = o.max_upload_bytes;
+      }
+      if (ec) return self->OnRead(ec);
+      self->parser_->body_limit(self->body_limit_);
+      // A declared length past the limit is refused before the body is read.
+      if (h.has_content_length() && self->parser_->content_length() &&
+          *self->parser_->content_length() > self->body_limit_) {
+        return self->OnRead(bhttp::error::body_limit);
+      }
+      bhttp::async_read(self->stream_, self->buffer_, *self->parser_,
+                        [self](beast::error_code ec2, size_t) { self->OnRead(ec2); });
+    });
   }
 
   void OnRead(beast::error_code ec) {
@@ -123,7 +146,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
       Response r;
       if (ec == bhttp::error::body_limit) {
         r = PlainProblem(413, "Payload Too Large",
-                         "the body is larger than " + std::to_string(server_.options.max_body_bytes) + " bytes");
+                         "the body is larger than " + std::to_string(body_limit_) + " bytes");
       } else if (ec == bhttp::error::header_limit) {
         r = PlainProblem(431, "Request Header Fields Too Large",
                          "the headers are larger than " + std::to_string(server_.options.max_header_bytes) + " bytes");
@@ -229,6 +252,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  size_t body_limit_ = 0;  // of the request being read
   Impl& server_;
   bool busy_ = false;  // a request is being handled or answered (touched on the strand only)
 };

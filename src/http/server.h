@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "base/error.h"
 #include "http/message.h"
@@ -36,6 +37,9 @@ struct ServerOptions {
   int io_threads = 1;
   int workers = 4;
   size_t max_body_bytes = 1 << 20;
+  // Requests this says yes to (file uploads) may carry up to max_upload_bytes instead.
+  std::function<bool(std::string_view method, std::string_view target)> is_upload;
+  size_t max_upload_bytes = 64 << 20;
   size_t max_header_bytes = 16 << 10;
   size_t max_queued = 1024;  // requests waiting for a worker before answering 503
   std::chrono::seconds read_timeout{30};

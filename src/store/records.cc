@@ -399,6 +399,25 @@ Result<Json> Records::Delete(const EntityType& type, int64_t id,
   return CommitChange(*tx, type, id, current, std::move(after), actor, "delete");
 }
 
+Result<Json> Records::SetMaintained(const EntityType& type, int64_t id,
+                                    std::optional<int64_t> expected_version, const Json& fields,
+                                    const Actor& actor, const char* action) {
+  for (const auto& [name, _] : fields.items()) {
+    const Field* f = type.Find(name);
+    if (!f || !f->read_only || domain::IsCommonField(name)) {
+      return Fail(ErrorCode::kInternal, name + " is not a maintained field of " + type.name);
+    }
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<Transaction> tx, store_.BeginWrite());
+  ASSIGN_OR_RETURN(Json current, LoadForChange(*tx, type, id, false, expected_version, "change"));
+  Json after = current;
+  for (const auto& [k, v] : fields.items()) after[k] = v;
+  if (Diff(type, current, after).empty()) return current;
+  ASSIGN_OR_RETURN(Json out, CommitChange(*tx, type, id, current, std::move(after), actor, action));
+  OnRead(type, &out);
+  return out;
+}
+
 Result<Json> Records::Restore(const EntityType& type, int64_t id, const Actor& actor) {
   ASSIGN_OR_RETURN(std::unique_ptr<Transaction> tx, store_.BeginWrite());
   ASSIGN_OR_RETURN(Json current, LoadForChange(*tx, type, id, true, std::nullopt, "restore"));

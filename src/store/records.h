@@ -99,6 +99,10 @@ class Records {
   Result<Json> Delete(const EntityType& type, int64_t id, std::optional<int64_t> expected_version,
                       const Actor& actor);
   Result<Json> Restore(const EntityType& type, int64_t id, const Actor& actor);
+  // Sets fields Amity maintains (read-only to clients, like a document's file fields) as a new
+  // version with its history entry; `action` names it in the history ("upload").
+  Result<Json> SetMaintained(const EntityType& type, int64_t id, std::optional<int64_t> expected_version,
+                             const Json& fields, const Actor& actor, const char* action);
 
   // Validates every row (resolving textual references) and creates them all in one
   // transaction, or none: any problem is reported with its line and nothing is written.

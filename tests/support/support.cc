@@ -104,8 +104,10 @@ HttpResponse HttpCall(uint16_t port, const std::string& method, const std::strin
 }
 
 RunningServer::RunningServer(Fixture& fixture, http::ServerOptions options) {
-  api_ = std::make_unique<http::Api>(*fixture.records, http::ApiOptions{"test"});
+  api_ = std::make_unique<http::Api>(*fixture.records,
+                                     http::ApiOptions{"test", fixture.dir.File("files")});
   options.port = 0;
+  if (!options.is_upload) options.is_upload = http::Api::IsUpload;
   http::Api* api = api_.get();
   server_ = std::make_unique<http::Server>(
       options, [api](const http::Request& r) { return api->Handle(r); }, nullptr,
