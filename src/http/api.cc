@@ -393,6 +393,13 @@ Response Api::HandleApi(const Request& req, const std::vector<std::string>& seg,
       if (!r) return ErrorResponse(r.error());
       Response response;
       response.body = std::move(r->json);
+      if (type->timeline_subject && response.body.ends_with("}")) {
+        // The last contact, derived from what links to the record (never stored, never typed).
+        auto last = records_.LastContact(*type, type->key_field.empty() ? std::to_string(*id) : seg[1]);
+        if (!last) return ErrorResponse(last.error());
+        response.body.pop_back();
+        response.body.append(",\"last_contact\":").append(last->dump()).push_back('}');
+      }
       response.With("ETag", ETag(r->version));
       return response;
     }

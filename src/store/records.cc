@@ -148,7 +148,7 @@ Result<Json> Records::Timeline(const EntityType& subject, int64_t id, const std:
   if (!subject.key_field.empty()) key = record[subject.key_field].get<std::string>();
   // One more than asked, to know whether there is a next page.
   ASSIGN_OR_RETURN(std::vector<TimelineEntry> entries,
-                   store_.Timeline(subject.name, key, entity, offset, limit + 1));
+                   store_.Timeline(subject.name, key, entity, "", offset, limit + 1));
   const bool more = static_cast<int>(entries.size()) > limit;
   if (more) entries.pop_back();
   Json items = Json::array();
@@ -168,7 +168,16 @@ Result<Json> Records::Timeline(const EntityType& subject, int64_t id, const std:
     }
     items.push_back(std::move(item));
   }
-  return Json{{"items", items}, {"next_offset", more ? Json(offset + limit) : Json()}};
+  ASSIGN_OR_RETURN(Json last, LastContact(subject, key));
+  return Json{{"items", items}, {"next_offset", more ? Json(offset + limit) : Json()},
+              {"last_contact", last}};
+}
+
+Result<Json> Records::LastContact(const EntityType& subject, const std::string& key) {
+  // Dated by today (UTC) at the latest: a visit planned for next month is not a contact yet.
+  ASSIGN_OR_RETURN(std::vector<TimelineEntry> last, store_.Timeline(subject.name, key, "", Today(), 0, 1));
+  if (last.empty()) return Json();
+  return Json{{"at", last[0].at}, {"entity", last[0].entity}, {"id", last[0].record_id}};
 }
 
 Result<std::vector<GroupCount>> Records::Count(const EntityType& type, const domain::Query& query,

@@ -86,6 +86,8 @@ class Records {
   // (may be empty) keeps one type only.
   Result<Json> Timeline(const EntityType& subject, int64_t id, const std::string& entity, int limit,
                         int64_t offset);
+  // The latest dated record linking to it up to today: {at, entity, id}, or null.
+  Result<Json> LastContact(const EntityType& subject, const std::string& key);
   // Today's date (UTC) as the clock sees it: what read-time derived fields use.
   std::string Today() const;
 

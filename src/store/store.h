@@ -106,10 +106,10 @@ class Store {
   virtual Result<std::vector<GroupCount>> Count(const EntityType& type,
                                                 const domain::Query& query) = 0;
   // What links to `target` `key` (domain::Link), newest first, optionally of one entity type
-  // only; `offset` entries skipped, at most `limit`.
+  // only and dated on or before `until` only; `offset` entries skipped, at most `limit`.
   virtual Result<std::vector<TimelineEntry>> Timeline(const std::string& target, const std::string& key,
-                                                      const std::string& entity, int64_t offset,
-                                                      int limit) = 0;
+                                                      const std::string& entity, const std::string& until,
+                                                      int64_t offset, int limit) = 0;
   // Newest first.
   virtual Result<std::vector<HistoryEntry>> History(const EntityType& type, int64_t id) = 0;
   // A number that changes whenever a committed write touches `entity` (in any process).

@@ -734,8 +734,8 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<TimelineEntry>> Timeline(const std::string& target, const std::string& key,
-                                              const std::string& entity, int64_t offset,
-                                              int limit) override {
+                                              const std::string& entity, const std::string& until,
+                                              int64_t offset, int limit) override {
     Reader r(this);
     // One entry per record (or dated item) however many of its fields link to the subject.
     std::string sql =
@@ -745,6 +745,10 @@ class SqliteStore final : public Store {
     if (!entity.empty()) {
       sql += " AND entity = ?";
       params.push_back(entity);
+    }
+    if (!until.empty()) {
+      sql += " AND at <= ? AND at <> ''";
+      params.push_back(until);
     }
     sql += " GROUP BY entity, record_id, item ORDER BY max(at) DESC, entity, record_id DESC, item "
            "DESC LIMIT ? OFFSET ?";
