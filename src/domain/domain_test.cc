@@ -33,6 +33,8 @@ TEST(Registry, DeclaresEveryType) {
                        "unit/units",
                        "organisation/organisations",
                        "person/persons",
+                       "delegation/delegations",
+                       "event/events",
                    }));
   EXPECT_EQ(Registry::Get().ByPlural("organisations"), &Org());
   EXPECT_EQ(Registry::Get().ByNameOrPlural("organisation"), &Org());
