@@ -33,6 +33,8 @@ TEST(Registry, DeclaresEveryType) {
                        "unit/units",
                        "organisation/organisations",
                        "person/persons",
+                       "delegation/delegations",
+                       "event/events",
                        "document/documents",
                    }));
   EXPECT_EQ(Registry::Get().ByPlural("organisations"), &Org());

@@ -8,6 +8,8 @@ Registry::Registry() {
   types_.push_back(DeclareUnit());
   types_.push_back(DeclareOrganisation());
   types_.push_back(DeclarePerson());
+  types_.push_back(DeclareDelegation());
+  types_.push_back(DeclareEvent());
   types_.push_back(DeclareDocument());
 }
 

@@ -30,6 +30,8 @@ EntityType DeclareSubdivision();
 EntityType DeclareUnit();
 EntityType DeclareOrganisation();
 EntityType DeclarePerson();
+EntityType DeclareDelegation();
+EntityType DeclareEvent();
 EntityType DeclareDocument();
 
 // UN M49 regions (from ICU's region data): enum values for Country.region and Country.subregion,

@@ -284,8 +284,14 @@ Status Records::CheckStored(Transaction& tx, const EntityType& type, const Json&
     }
   }
   for (const std::vector<std::string>& group : type.unique_together) {
+    // As SQL's UNIQUE: a group with an empty field identifies nothing (events without a series).
     Json where = Json::object();
-    for (const std::string& f : group) where[f] = record.value(f, Json());
+    bool complete = true;
+    for (const std::string& f : group) {
+      where[f] = record.value(f, Json());
+      complete = complete && !where[f].is_null();
+    }
+    if (!complete) continue;
     ASSIGN_OR_RETURN(std::vector<int64_t> ids, tx.FindIdsMatching(type, where, 2));
     for (int64_t other : ids) {
       if (!id || other != *id) {
@@ -323,12 +329,11 @@ Result<Json> Records::Create(const EntityType& type, const Json& input, const Ac
   RETURN_IF_ERROR(tx->Commit());
   record["id"] = id;
   OnRead(type, &record);
-  AttachWarnings(warnings, &record);
+  if (type.warn) AttachWarnings(warnings, &record);
   return record;
 }
 
 void Records::AttachWarnings(const std::vector<FieldViolation>& warnings, Json* record) {
-  if (warnings.empty()) return;
   Json list = Json::array();
   for (const FieldViolation& w : warnings) list.push_back({{"field", w.field}, {"reason", w.reason}});
   (*record)["warnings"] = std::move(list);
@@ -391,7 +396,7 @@ Result<Json> Records::Update(const EntityType& type, int64_t id,
   if (type.warn) RETURN_IF_ERROR(type.warn(merged, id, *tx, &warnings));
   ASSIGN_OR_RETURN(Json after, CommitChange(*tx, type, id, current, std::move(merged), actor, "update"));
   OnRead(type, &after);
-  AttachWarnings(warnings, &after);
+  if (type.warn) AttachWarnings(warnings, &after);
   return after;
 }
 

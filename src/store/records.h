@@ -132,7 +132,8 @@ class Records {
   Json NewCommon(const Actor& actor) const;
   // Read-time derived fields (EntityType::derive_on_read).
   void OnRead(const EntityType& type, Json* record) const;
-  // Advice from EntityType::warn goes back with the written record as "warnings".
+  // Advice from EntityType::warn goes back with the written record as "warnings" (an empty list
+  // when there is none, for every type that gives advice).
   static void AttachWarnings(const std::vector<FieldViolation>& warnings, Json* record);
   // The record a change applies to, inside `tx`: 404 when there is none, 409 when it is (or,
   // for a restore, is not) in the trash, 412 when `expected_version` is stale. `what` names the

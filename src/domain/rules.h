@@ -1,0 +1,43 @@
+#pragma once
+// Small readers and rules shared by the declarations of dated exchanges (delegations, events).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/dates.h"
+#include "domain/entity.h"
+
+namespace amity::domain {
+
+// The text at `key`, or "" when it is absent or not text.
+inline std::string TextAt(const Json& r, const char* key) {
+  auto it = r.find(key);
+  return it != r.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// The integer at `key` (an id), or nullopt.
+inline std::optional<int64_t> IdAt(const Json& r, const char* key) {
+  auto it = r.find(key);
+  if (it == r.end() || !it->is_number_integer()) return std::nullopt;
+  return it->get<int64_t>();
+}
+
+inline bool Has(const Json& r, const char* key) {
+  auto it = r.find(key);
+  return it != r.end() && !it->is_null();
+}
+
+// "ends_on: is before starts_on (2024-05-10)" when the record's end is before its start.
+inline void CheckStartsEnds(const Json& r, std::vector<FieldViolation>* out) {
+  const std::string starts = TextAt(r, "starts_on"), ends = TextAt(r, "ends_on");
+  if (EndsBeforeStart(starts, ends)) out->push_back({"ends_on", "is before starts_on (" + starts + ")"});
+}
+
+// "2024-05-10 to 2024-05-18", with "…" for a missing end.
+inline std::string DatesOf(const Json& r) {
+  const std::string starts = TextAt(r, "starts_on"), ends = TextAt(r, "ends_on");
+  return (starts.empty() ? "…" : starts) + " to " + (ends.empty() ? "…" : ends);
+}
+
+}  // namespace amity::domain
