@@ -343,7 +343,9 @@ void AppendConditions(const EntityType& type, const Query& q, std::string* sql,
       case Op::kPrefix:
       case Op::kContains: {
         std::string pattern = c.op == Op::kContains ? "%" : "";
-        for (char ch : c.values[0].get<std::string>()) {
+        // Text, or an id when a list of references is asked whether it holds it.
+        const std::string text = c.values[0].is_string() ? c.values[0].get<std::string>() : c.values[0].dump();
+        for (char ch : text) {
           if (ch == '%' || ch == '_' || ch == '\\') pattern += '\\';
           pattern += ch;
         }
