@@ -399,6 +399,13 @@ class SqliteTransaction final : public Transaction {
     return out;
   }
 
+  Result<std::vector<int64_t>> Matching(std::string_view entity, const Json& where,
+                                        int limit) override {
+    const EntityType* type = domain::Registry::Get().ByName(entity);
+    if (!type) return Fail(ErrorCode::kInternal, "unknown entity " + std::string(entity));
+    return FindIdsMatching(*type, where, limit);
+  }
+
   Result<std::vector<int64_t>> FindIdsMatching(const EntityType& type, const Json& where,
                                                int limit) override {
     std::string sql = "SELECT id FROM " + Quote(TableOf(type)) + " WHERE deleted_at IS NULL";
