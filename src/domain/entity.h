@@ -105,6 +105,10 @@ class Lookup {
   // Live records of `entity` that link to `target` `key` (see Link), at most `limit`.
   virtual Result<std::vector<int64_t>> Linked(std::string_view entity, std::string_view target,
                                               std::string_view key, int limit) = 0;
+  // Live records of `entity` whose fields all equal the values in `where` (field → scalar; null
+  // matches a null), at most `limit`: a uniqueness rule that holds only in some states.
+  virtual Result<std::vector<int64_t>> Matching(std::string_view entity, const Json& where,
+                                                int limit) = 0;
 };
 
 struct EntityType {

@@ -8,6 +8,9 @@ Registry::Registry() {
   types_.push_back(DeclareUnit());
   types_.push_back(DeclareOrganisation());
   types_.push_back(DeclarePerson());
+  types_.push_back(DeclareRelation());
+  types_.push_back(DeclareInteraction());
+  types_.push_back(DeclareAward());
   types_.push_back(DeclareDelegation());
   types_.push_back(DeclareEvent());
   types_.push_back(DeclareDocument());

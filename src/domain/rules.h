@@ -1,5 +1,6 @@
 #pragma once
-// Small readers and rules shared by the declarations of dated exchanges (delegations, events).
+// Small readers and rules the declarations share: reading a record's values, start and end
+// dates, and "exactly one of two references" (a relation's from side, an award's recipient).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -38,6 +39,16 @@ inline void CheckStartsEnds(const Json& r, std::vector<FieldViolation>* out) {
 inline std::string DatesOf(const Json& r) {
   const std::string starts = TextAt(r, "starts_on"), ends = TextAt(r, "ends_on");
   return (starts.empty() ? "…" : starts) + " to " + (ends.empty() ? "…" : ends);
+}
+
+// Exactly one of `a` and `b` must be set: "<what>: give a or b" when neither (on `a`), "give a or
+// b, not both" when both (on `b`).
+inline void ExactlyOne(const Json& r, const char* a, const char* b, const std::string& what,
+                       std::vector<FieldViolation>* out) {
+  const bool has_a = Has(r, a), has_b = Has(r, b);
+  const std::string give = std::string("give ") + a + " or " + b;
+  if (!has_a && !has_b) out->push_back({a, what + ": " + give});
+  if (has_a && has_b) out->push_back({b, give + ", not both"});
 }
 
 }  // namespace amity::domain

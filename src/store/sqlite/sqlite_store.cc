@@ -343,7 +343,9 @@ void AppendConditions(const EntityType& type, const Query& q, std::string* sql,
       case Op::kPrefix:
       case Op::kContains: {
         std::string pattern = c.op == Op::kContains ? "%" : "";
-        for (char ch : c.values[0].get<std::string>()) {
+        // Text, or an id when a list of references is asked whether it holds it.
+        const std::string text = c.values[0].is_string() ? c.values[0].get<std::string>() : c.values[0].dump();
+        for (char ch : text) {
           if (ch == '%' || ch == '_' || ch == '\\') pattern += '\\';
           pattern += ch;
         }
@@ -395,6 +397,13 @@ class SqliteTransaction final : public Transaction {
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) out.push_back(sqlite3_column_int64(s, 0));
     if (rc != SQLITE_DONE) return tl::unexpected(SqlError(conn_->db(), rc, "linked"));
     return out;
+  }
+
+  Result<std::vector<int64_t>> Matching(std::string_view entity, const Json& where,
+                                        int limit) override {
+    const EntityType* type = domain::Registry::Get().ByName(entity);
+    if (!type) return Fail(ErrorCode::kInternal, "unknown entity " + std::string(entity));
+    return FindIdsMatching(*type, where, limit);
   }
 
   Result<std::vector<int64_t>> FindIdsMatching(const EntityType& type, const Json& where,
