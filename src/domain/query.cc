@@ -40,6 +40,14 @@ std::vector<std::string> SplitComma(const std::string& s) {
 // A filter value from text to the field's stored type.
 tl::expected<Json, std::string> FilterValue(const Field& f, Op op, const std::string& text,
                                             const ReferenceData& ref) {
+  if (op == Op::kContains && f.type == FieldType::kRefList) {  // plans?policy_documents.contains=3
+    int64_t n = 0;
+    const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec != std::errc() || p != text.data() + text.size() || n <= 0) {
+      return tl::unexpected("expected the id of a " + f.ref + ", got \"" + text + "\"");
+    }
+    return Json(n);
+  }
   if (op == Op::kContains || op == Op::kPrefix) {
     if (text.empty()) return tl::unexpected(std::string("needs some text"));
     if (text.size() > 500) return tl::unexpected(std::string("at most 500 bytes"));

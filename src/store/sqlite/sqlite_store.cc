@@ -342,16 +342,19 @@ void AppendConditions(const EntityType& type, const Query& q, std::string* sql,
       }
       case Op::kPrefix:
       case Op::kContains: {
+        // A list holds the value itself (a ref list's ids are integers, not text).
+        if (col->kind == ColumnKind::kJson && c.field->type != FieldType::kMultilingualText) {
+          *sql += " AND EXISTS (SELECT 1 FROM json_each(" + name + ") WHERE value = ?)";
+          params->push_back(c.values[0]);
+          continue;
+        }
         std::string pattern = c.op == Op::kContains ? "%" : "";
         for (char ch : c.values[0].get<std::string>()) {
           if (ch == '%' || ch == '_' || ch == '\\') pattern += '\\';
           pattern += ch;
         }
         pattern += "%";
-        if (col->kind == ColumnKind::kJson && c.field->type != FieldType::kMultilingualText) {
-          *sql += " AND EXISTS (SELECT 1 FROM json_each(" + name + ") WHERE value = ?)";
-          params->push_back(c.values[0]);
-        } else if (col->kind == ColumnKind::kJson) {
+        if (col->kind == ColumnKind::kJson) {
           *sql += " AND EXISTS (SELECT 1 FROM json_each(" + name + ") WHERE value LIKE ? ESCAPE '\\')";
           params->push_back(pattern);
         } else {
