@@ -8,6 +8,9 @@ Registry::Registry() {
   types_.push_back(DeclareUnit());
   types_.push_back(DeclareOrganisation());
   types_.push_back(DeclarePerson());
+  types_.push_back(DeclareAgreement());
+  types_.push_back(DeclarePlan());
+  types_.push_back(DeclarePolicyDocument());
 }
 
 const Registry& Registry::Get() {
