@@ -101,6 +101,22 @@ TEST_P(StoreContract, UpdateChecksVersionAndKeepsHistory) {
   EXPECT_EQ((*history)[1].changes["name"], Json({{"before", nullptr}, {"after", "PCF"}}));
 }
 
+TEST_P(StoreContract, HistoryHoldsOnlyWhatWasWritten) {
+  // An agreement's status is derived on every read from today's date: it is in the record read,
+  // never in its history.
+  const domain::EntityType& agreement = *Registry::Get().ByName("agreement");
+  MustCreate(Unit(), {{"code", "A"}, {"name", "A"}, {"kind", "central_body"}});
+  const Json created = MustCreate(agreement, {{"kind", "mou"}, {"title", "MoU"},
+                                              {"parties", {{{"unit", 1}}, {{"country", "LA"}}}}});
+  EXPECT_EQ(created["status"], "draft");
+  EXPECT_EQ((*f.records->Get(agreement, 1))["status"], "draft");
+  auto history = f.records->History(agreement, 1);
+  ASSERT_TRUE(history.has_value());
+  ASSERT_EQ(history->size(), 1u);
+  EXPECT_FALSE((*history)[0].changes.contains("status"));
+  EXPECT_EQ((*history)[0].changes["stage"], Json({{"before", nullptr}, {"after", "draft"}}));
+}
+
 TEST_P(StoreContract, AFailedUpdateWritesNothing) {
   MustCreate(Unit(), {{"code", "A"}, {"name", "A"}, {"kind", "central_body"}});
   MustCreate(Unit(), {{"code", "B"}, {"name", "B"}, {"kind", "department"}, {"parent", 1}});

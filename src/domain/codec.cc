@@ -138,6 +138,10 @@ std::optional<Json> DecodeItems(const Field& f, const Json& v, const ReferenceDa
         out->push_back({at + "." + name, "unknown field"});
         continue;
       }
+      if (part->read_only) {  // derived per item (a plan item's progress), as on a record
+        out->push_back({at + "." + name, "is maintained by Amity and cannot be set"});
+        continue;
+      }
       if (value.is_null()) continue;
       if (part->type == FieldType::kObjects) {
         auto sub = DecodeItems(*part, value, ref, at + "." + name, out);

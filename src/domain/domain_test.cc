@@ -38,6 +38,9 @@ TEST(Registry, DeclaresEveryType) {
                        "award/awards",
                        "delegation/delegations",
                        "event/events",
+                       "agreement/agreements",
+                       "plan/plans",
+                       "policy_document/policy-documents",
                        "document/documents",
                    }));
   EXPECT_EQ(Registry::Get().ByPlural("organisations"), &Org());
@@ -128,6 +131,29 @@ TEST(Decode, CrossFieldRules) {
   EXPECT_EQ(Violations({{"name", "x"}, {"kind", "community_association"}, {"subkind", "student"},
                         {"founded_on", "2001-03-04"}, {"dissolved_on", "2001-03-03"}}),
             (std::vector<FieldViolation>{{"dissolved_on", "is before founded_on (2001-03-04)"}}));
+}
+
+TEST(Decode, ItemsRefuseReadOnlyParts) {
+  // A plan item's progress is derived from its linked records: typed values are refused, as
+  // read-only fields are on the record itself.
+  const EntityType& plan = *Registry::Get().ByName("plan");
+  auto r = DecodeInput(plan, {{"unit", 1}, {"title", "Work plan 2025"},
+                              {"items", {{{"objective", "Sign MoUs"}, {"achieved", 3},
+                                          {"progress_percent", nullptr}}}}},
+                       DecodeMode::kCreate, Ref());
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().fields,
+            (std::vector<FieldViolation>{
+                {"items[0].achieved", "is maintained by Amity and cannot be set"},
+                {"items[0].progress_percent", "is maintained by Amity and cannot be set"}}));
+  auto ok = DecodeInput(plan, {{"unit", 1}, {"title", "Work plan 2025"},
+                               {"items", {{{"objective", "Sign MoUs"}, {"target", 4}}}}},
+                        DecodeMode::kCreate, Ref());
+  ASSERT_TRUE(ok.has_value());
+  Json record = *ok;
+  plan.derive(&record);
+  EXPECT_EQ(record["items"][0]["achieved"], 0);
+  EXPECT_EQ(record["items"][0]["progress_percent"], 0);
 }
 
 TEST(Decode, MoneyAndDecimal) {

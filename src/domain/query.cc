@@ -40,17 +40,24 @@ std::vector<std::string> SplitComma(const std::string& s) {
 // A filter value from text to the field's stored type.
 tl::expected<Json, std::string> FilterValue(const Field& f, Op op, const std::string& text,
                                             const ReferenceData& ref) {
-  // A list of references holds ids: organisations=3 means "has the id 3", matched as a number.
-  const bool ref_list = f.type == FieldType::kRefList && op == Op::kContains;
-  if ((op == Op::kContains || op == Op::kPrefix) && !ref_list) {
+  if (op == Op::kContains && f.type == FieldType::kRefList) {  // plans?policy_documents.contains=3
+    int64_t n = 0;
+    const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec != std::errc() || p != text.data() + text.size() || n <= 0) {
+      const bool vowel = std::string_view("aeiou").find(f.ref[0]) != std::string_view::npos;
+      return tl::unexpected(std::string(vowel ? "expected an " : "expected a ") + f.ref +
+                            " id (a positive integer), got \"" + text + "\"");
+    }
+    return Json(n);
+  }
+  if (op == Op::kContains || op == Op::kPrefix) {
     if (text.empty()) return tl::unexpected(std::string("needs some text"));
     if (text.size() > 500) return tl::unexpected(std::string("at most 500 bytes"));
     return Json(text);
   }
   switch (f.type) {
     case FieldType::kInteger:
-    case FieldType::kRef:
-    case FieldType::kRefList: {
+    case FieldType::kRef: {
       int64_t n = 0;
       const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
       if (ec != std::errc() || p != text.data() + text.size()) {

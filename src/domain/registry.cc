@@ -13,6 +13,9 @@ Registry::Registry() {
   types_.push_back(DeclareAward());
   types_.push_back(DeclareDelegation());
   types_.push_back(DeclareEvent());
+  types_.push_back(DeclareAgreement());
+  types_.push_back(DeclarePlan());
+  types_.push_back(DeclarePolicyDocument());
   types_.push_back(DeclareDocument());
 }
 

@@ -35,6 +35,9 @@ EntityType DeclareInteraction();
 EntityType DeclareAward();
 EntityType DeclareDelegation();
 EntityType DeclareEvent();
+EntityType DeclareAgreement();
+EntityType DeclarePlan();
+EntityType DeclarePolicyDocument();
 EntityType DeclareDocument();
 
 // UN M49 regions (from ICU's region data): enum values for Country.region and Country.subregion,

@@ -80,6 +80,7 @@ Json ValueSchema(const Field& f) {
       Json props = Json::object(), required = Json::array();
       for (const Field& part : f.parts) {
         props[part.name] = ValueSchema(part);
+        if (part.read_only) props[part.name]["readOnly"] = true;  // derived per item; refused in input
         if (part.required) required.push_back(part.name);
       }
       Json item = {{"type", "object"}, {"properties", props}, {"additionalProperties", false}};

@@ -197,7 +197,10 @@ Result<std::vector<GroupCount>> Records::Count(const EntityType& type, const dom
 }
 
 Result<std::vector<HistoryEntry>> Records::History(const EntityType& type, int64_t id) {
-  ASSIGN_OR_RETURN(Json current, Get(type, id));
+  // As stored: fields derived when read (an agreement's status today) were never written.
+  ASSIGN_OR_RETURN(std::optional<Json> stored, store_.Get(type, id));
+  if (!stored) return Fail(ErrorCode::kNotFound, "no " + Describe(type, id));
+  const Json current = std::move(*stored);
   ASSIGN_OR_RETURN(std::vector<HistoryEntry> entries, store_.History(type, id));
   // The creation is not stored as a change: its values are the current ones with every later
   // change undone.

@@ -342,18 +342,20 @@ void AppendConditions(const EntityType& type, const Query& q, std::string* sql,
       }
       case Op::kPrefix:
       case Op::kContains: {
+        // A list of references holds ids: it contains the id itself (an integer, not text).
+        if (c.field->type == FieldType::kRefList) {
+          *sql += " AND EXISTS (SELECT 1 FROM json_each(" + name + ") WHERE value = ?)";
+          params->push_back(c.values[0]);
+          continue;
+        }
         std::string pattern = c.op == Op::kContains ? "%" : "";
-        // Text, or an id when a list of references is asked whether it holds it.
-        const std::string text = c.values[0].is_string() ? c.values[0].get<std::string>() : c.values[0].dump();
+        const std::string text = c.values[0].get<std::string>();
         for (char ch : text) {
           if (ch == '%' || ch == '_' || ch == '\\') pattern += '\\';
           pattern += ch;
         }
         pattern += "%";
-        if (col->kind == ColumnKind::kJson && c.field->type != FieldType::kMultilingualText) {
-          *sql += " AND EXISTS (SELECT 1 FROM json_each(" + name + ") WHERE value = ?)";
-          params->push_back(c.values[0]);
-        } else if (col->kind == ColumnKind::kJson) {
+        if (col->kind == ColumnKind::kJson) {
           *sql += " AND EXISTS (SELECT 1 FROM json_each(" + name + ") WHERE value LIKE ? ESCAPE '\\')";
           params->push_back(pattern);
         } else {
