@@ -131,6 +131,7 @@ std::optional<Json> DecodeItems(const Field& f, const Json& v, const ReferenceDa
       continue;
     }
     Json item = Json::object();
+    std::set<std::string> failed;  // parts already reported: not "empty" on top of that
     for (const auto& [name, value] : v[i].items()) {
       const Field* part = f.Part(name);
       if (!part) {
@@ -140,12 +141,14 @@ std::optional<Json> DecodeItems(const Field& f, const Json& v, const ReferenceDa
       if (value.is_null()) continue;
       if (part->type == FieldType::kObjects) {
         auto sub = DecodeItems(*part, value, ref, at + "." + name, out);
+        if (!sub) failed.insert(name);
         if (sub && !sub->empty()) item[name] = std::move(*sub);
         continue;
       }
       auto d = DecodeValue(*part, value, ref);
       if (!d) {
         out->push_back({at + "." + name, d.error()});
+        failed.insert(name);
       } else if (!d->is_null()) {
         item[name] = std::move(*d);
       }
@@ -154,7 +157,7 @@ std::optional<Json> DecodeItems(const Field& f, const Json& v, const ReferenceDa
       if (!part.default_value.is_null() && !item.contains(part.name)) item[part.name] = part.default_value;
       if (part.required && !item.contains(part.name) && !v[i].contains(part.name)) {
         out->push_back({at + "." + part.name, "is required"});
-      } else if (part.required && !item.contains(part.name)) {
+      } else if (part.required && !item.contains(part.name) && !failed.contains(part.name)) {
         out->push_back({at + "." + part.name, "must not be empty"});
       }
     }
