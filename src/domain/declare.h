@@ -59,6 +59,7 @@ class F {
     field_.pattern_hint = std::move(hint);
     return std::move(*this);
   }
+  F&& Codes(CodeList list) && { field_.codes = list; return std::move(*this); }
   F&& DependsOn(std::string field) && { field_.depends_on = std::move(field); return std::move(*this); }
   F&& Default(Json v) && { field_.default_value = std::move(v); return std::move(*this); }
   F&& Items(int64_t n) && { field_.max_items = n; return std::move(*this); }
