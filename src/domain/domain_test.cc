@@ -33,6 +33,9 @@ TEST(Registry, DeclaresEveryType) {
                        "unit/units",
                        "organisation/organisations",
                        "person/persons",
+                       "aid_project/aid-projects",
+                       "appeal/appeals",
+                       "exchange_rate/exchange-rates",
                    }));
   EXPECT_EQ(Registry::Get().ByPlural("organisations"), &Org());
   EXPECT_EQ(Registry::Get().ByNameOrPlural("organisation"), &Org());
@@ -46,12 +49,16 @@ TEST(Registry, DeclaresEveryType) {
       EXPECT_NE(f.FindValue(from), nullptr) << at << f.name << " transition from " << from;
       for (const std::string& v : to) EXPECT_NE(f.FindValue(v), nullptr) << at << f.name << " → " << v;
     }
-    if (!f.item_date.empty()) EXPECT_NE(f.Part(f.item_date), nullptr) << at << f.name;
+    if (!f.item_date.empty()) {
+      EXPECT_NE(f.Part(f.item_date), nullptr) << at << f.name;
+    }
     for (const Field& p : f.parts) check(at + f.name + ".", p);
   };
   for (const EntityType& t : Registry::Get().types()) {
     for (const Field& f : t.fields) check(t.name + ".", f);
-    if (!t.timeline_date.empty()) EXPECT_NE(t.Find(t.timeline_date), nullptr) << t.name;
+    if (!t.timeline_date.empty()) {
+      EXPECT_NE(t.Find(t.timeline_date), nullptr) << t.name;
+    }
   }
 }
 

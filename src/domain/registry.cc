@@ -8,6 +8,9 @@ Registry::Registry() {
   types_.push_back(DeclareUnit());
   types_.push_back(DeclareOrganisation());
   types_.push_back(DeclarePerson());
+  types_.push_back(DeclareAidProject());
+  types_.push_back(DeclareAppeal());
+  types_.push_back(DeclareExchangeRate());
 }
 
 const Registry& Registry::Get() {

@@ -30,6 +30,9 @@ EntityType DeclareSubdivision();
 EntityType DeclareUnit();
 EntityType DeclareOrganisation();
 EntityType DeclarePerson();
+EntityType DeclareAidProject();
+EntityType DeclareAppeal();
+EntityType DeclareExchangeRate();
 
 // UN M49 regions (from ICU's region data): enum values for Country.region and Country.subregion,
 // and the region codes of a country.
