@@ -13,11 +13,6 @@ namespace amity::domain {
 
 namespace {
 
-std::string Text(const Json& r, const char* k) {
-  auto it = r.find(k);
-  return it != r.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 const Json& Items(const Json& r, const char* k) {
   static const Json none = Json::array();
   auto it = r.find(k);
@@ -56,7 +51,7 @@ void CheckPercentages(const Json& r, const char* field, std::vector<FieldViolati
   size_t given = 0;
   bool bad = false;
   for (size_t i = 0; i < items.size(); ++i) {
-    const std::string p = Text(items[i], "percentage");
+    const std::string p = TextOf(items[i], "percentage");
     if (p.empty()) continue;
     ++given;
     const std::optional<int64_t> v = Picos(p);
@@ -70,7 +65,7 @@ void CheckPercentages(const Json& r, const char* field, std::vector<FieldViolati
   if (given == 0 || bad) return;
   if (given < items.size()) {
     for (size_t i = 0; i < items.size(); ++i) {
-      if (Text(items[i], "percentage").empty()) {
+      if (TextOf(items[i], "percentage").empty()) {
         out->push_back({At(field, i, "percentage"), "is required when another entry has a percentage"});
       }
     }
@@ -84,7 +79,7 @@ void CheckPercentages(const Json& r, const char* field, std::vector<FieldViolati
 void CheckAidProject(const Json& r, std::vector<FieldViolation>* out) {
   for (const auto& [start, end] : {std::pair{"planned_start", "planned_end"},
                                    std::pair{"actual_start", "actual_end"}}) {
-    const std::string s = Text(r, start), e = Text(r, end);
+    const std::string s = TextOf(r, start), e = TextOf(r, end);
     if (EndsBeforeStart(s, e)) out->push_back({end, "is before " + std::string(start) + " (" + s + ")"});
   }
   const Json& participants = Items(r, "participants");
@@ -93,7 +88,7 @@ void CheckAidProject(const Json& r, std::vector<FieldViolation>* out) {
     const Json& p = participants[i];
     if (!p.contains("organisation")) continue;
     const int64_t org = p["organisation"].get<int64_t>();
-    const std::string role = Text(p, "role");
+    const std::string role = TextOf(p, "role");
     if (!roles.emplace(org, role).second) {
       out->push_back({At("participants", i, "role"),
                       "organisation " + std::to_string(org) + " is already listed as " + role});
@@ -102,13 +97,13 @@ void CheckAidProject(const Json& r, std::vector<FieldViolation>* out) {
   const Json& sectors = Items(r, "sectors");
   std::set<std::string> codes;
   for (size_t i = 0; i < sectors.size(); ++i) {
-    const std::string code = Text(sectors[i], "code");
+    const std::string code = TextOf(sectors[i], "code");
     if (!codes.insert(code).second) out->push_back({At("sectors", i, "code"), "\"" + code + "\" is listed twice"});
   }
   CheckPercentages(r, "sectors", out);
   const Json& locations = Items(r, "locations");
   for (size_t i = 0; i < locations.size(); ++i) {
-    const std::string country = Text(locations[i], "country"), sub = Text(locations[i], "subdivision");
+    const std::string country = TextOf(locations[i], "country"), sub = TextOf(locations[i], "subdivision");
     if (!sub.empty() && sub.substr(0, sub.find('-')) != country) {
       out->push_back({At("locations", i, "subdivision"),
                       "\"" + sub + "\" is a subdivision of " + sub.substr(0, sub.find('-')) + ", not of " + country});
@@ -126,7 +121,7 @@ void CheckAidProject(const Json& r, std::vector<FieldViolation>* out) {
 
 // On timelines a project is dated by when it started, or else by when it is planned to.
 void DeriveAidProject(Json* r) {
-  const std::string actual = Text(*r, "actual_start"), planned = Text(*r, "planned_start");
+  const std::string actual = TextOf(*r, "actual_start"), planned = TextOf(*r, "planned_start");
   (*r)["starts_on"] = !actual.empty() ? Json(actual) : !planned.empty() ? Json(planned) : Json();
 }
 

@@ -9,23 +9,18 @@ namespace amity::domain {
 
 namespace {
 
-std::string DateText(const Json& r, const char* k) {
-  auto it = r.find(k);
-  return it != r.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 void CheckAppeal(const Json& r, std::vector<FieldViolation>* out) {
-  const std::string start = DateText(r, "starts_on"), end = DateText(r, "ends_on");
+  const std::string start = TextOf(r, "starts_on"), end = TextOf(r, "ends_on");
   if (EndsBeforeStart(start, end)) out->push_back({"ends_on", "is before starts_on (" + start + ")"});
 }
 
 // A contribution dated outside the appeal's dates is unusual (a late pledge), not wrong.
 Status WarnAppeal(const Json& r, std::optional<int64_t>, Lookup&, std::vector<FieldViolation>* out) {
-  const std::string start = DateText(r, "starts_on"), end = DateText(r, "ends_on");
+  const std::string start = TextOf(r, "starts_on"), end = TextOf(r, "ends_on");
   auto items = r.find("contributions");
   if (items == r.end() || !items->is_array()) return {};
   for (size_t i = 0; i < items->size(); ++i) {
-    const std::string date = DateText((*items)[i], "date");
+    const std::string date = TextOf((*items)[i], "date");
     const std::string at = "contributions[" + std::to_string(i) + "].date";
     if (!start.empty() && date < start) {
       out->push_back({at, "is before the appeal starts (" + start + ")"});

@@ -3,6 +3,7 @@
 //   F::Text("name", "Name", "Tên").Required().Max(500).Filter().Sort().Search()
 #include <initializer_list>
 #include <string>
+#include <string_view>
 #include <map>
 #include <utility>
 #include <vector>
@@ -10,6 +11,13 @@
 #include "domain/entity.h"
 
 namespace amity::domain {
+
+// The text of field `k` of a record or item, or "" when it is absent or not text: what rules
+// compare dates and codes with.
+inline std::string TextOf(const Json& r, std::string_view k) {
+  auto it = r.find(k);
+  return it != r.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
 
 class F {
  public:

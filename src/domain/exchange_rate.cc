@@ -7,14 +7,9 @@ namespace amity::domain {
 
 namespace {
 
-std::string Code(const Json& r, const char* k) {
-  auto it = r.find(k);
-  return it != r.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 void CheckExchangeRate(const Json& r, std::vector<FieldViolation>* out) {
-  const std::string currency = Code(r, "currency"), rate = Code(r, "rate");
-  if (!currency.empty() && currency == Code(r, "base")) {
+  const std::string currency = TextOf(r, "currency"), rate = TextOf(r, "rate");
+  if (!currency.empty() && currency == TextOf(r, "base")) {
     out->push_back({"base", "is the same as currency (" + currency + ")"});
   }
   if (!rate.empty() && (rate[0] == '-' || rate == "0")) out->push_back({"rate", "must be greater than 0"});
@@ -22,7 +17,7 @@ void CheckExchangeRate(const Json& r, std::vector<FieldViolation>* out) {
 
 // "VND→USD 2024-09-10": what the rate converts, and when.
 void DeriveExchangeRate(Json* r) {
-  (*r)["name"] = Code(*r, "currency") + "→" + Code(*r, "base") + " " + Code(*r, "on");
+  (*r)["name"] = TextOf(*r, "currency") + "→" + TextOf(*r, "base") + " " + TextOf(*r, "on");
 }
 
 }  // namespace
