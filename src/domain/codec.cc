@@ -178,6 +178,12 @@ tl::expected<Json, std::string> DecodeValue(const Field& f, const Json& v,
       auto s = CheckText(f, v, true);
       if (!s) return Bad(s.error());
       if (s->empty()) return Json();
+      if (f.codes == CodeList::kCurrency && !ref.IsCurrency(*s)) {
+        return Bad("\"" + *s + "\" is not an ISO 4217 code");
+      }
+      if (f.codes == CodeList::kSubdivision && !ref.IsSubdivision(*s)) {
+        return Bad("\"" + *s + "\" is not an ISO 3166-2 subdivision code");
+      }
       return Json(*s);
     }
     case FieldType::kEmail: {

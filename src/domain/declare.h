@@ -3,6 +3,7 @@
 //   F::Text("name", "Name", "Tên").Required().Max(500).Filter().Sort().Search()
 #include <initializer_list>
 #include <string>
+#include <string_view>
 #include <map>
 #include <utility>
 #include <vector>
@@ -10,6 +11,13 @@
 #include "domain/entity.h"
 
 namespace amity::domain {
+
+// The text of field `k` of a record or item, or "" when it is absent or not text: what rules
+// compare dates and codes with.
+inline std::string TextOf(const Json& r, std::string_view k) {
+  auto it = r.find(k);
+  return it != r.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
 
 class F {
  public:
@@ -59,6 +67,7 @@ class F {
     field_.pattern_hint = std::move(hint);
     return std::move(*this);
   }
+  F&& Codes(CodeList list) && { field_.codes = list; return std::move(*this); }
   F&& DependsOn(std::string field) && { field_.depends_on = std::move(field); return std::move(*this); }
   F&& Default(Json v) && { field_.default_value = std::move(v); return std::move(*this); }
   F&& Items(int64_t n) && { field_.max_items = n; return std::move(*this); }

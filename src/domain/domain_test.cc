@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "domain/codec.h"
+#include "domain/money.h"
 #include "domain/query.h"
 #include "domain/registry.h"
 #include "io/iso_codes.h"
@@ -41,6 +42,9 @@ TEST(Registry, DeclaresEveryType) {
                        "agreement/agreements",
                        "plan/plans",
                        "policy_document/policy-documents",
+                       "aid_project/aid-projects",
+                       "appeal/appeals",
+                       "exchange_rate/exchange-rates",
                        "document/documents",
                    }));
   EXPECT_EQ(Registry::Get().ByPlural("organisations"), &Org());
@@ -210,6 +214,52 @@ TEST(Query, CountsNeedAGroupableBy) {
   EXPECT_EQ(ok->group_by->name, "country");
   auto on_list = ParseQuery(Org(), {{"by", "country"}}, false, Ref());
   EXPECT_EQ(on_list.error().fields[0], (FieldViolation{"by", "only for /counts"}));
+}
+
+// The rate table of the transcripts: a dollar in đồng, a euro in dollars.
+RateLookup Rates() {
+  static const std::vector<RateRow> table = {{1, "USD", "VND", "2024-09-01", "25300"},
+                                             {2, "EUR", "USD", "2024-09-01", "1.1"}};
+  return [](const std::string& c, const std::string& b, const std::string& date) -> Result<std::optional<RateRow>> {
+    std::optional<RateRow> best;
+    for (const RateRow& r : table) {
+      if (r.currency == c && r.base == b && r.on <= date && (!best || r.on > best->on)) best = r;
+    }
+    return best;
+  };
+}
+
+int64_t Converted(int64_t amount, const char* from, const char* to) {
+  auto c = Convert(Json{{"amount", amount}, {"currency", from}}, "2024-10-01", to, Rates());
+  EXPECT_TRUE(c.has_value()) << from << "→" << to;
+  return c ? c->money["amount"].get<int64_t>() : 0;
+}
+
+TEST(Money, MinorUnitsComeFromIcu) {
+  EXPECT_EQ(MinorUnitDigits("VND"), 0);
+  EXPECT_EQ(MinorUnitDigits("USD"), 2);
+  EXPECT_EQ(MinorUnitDigits("KWD"), 3);
+  EXPECT_EQ(MinorUnitDigits("JPY"), 0);
+}
+
+TEST(Money, ConvertsExactlyAndRoundsHalfAwayFromZero) {
+  EXPECT_EQ(Converted(220000000000, "VND", "USD"), 869565217);  // ≈ USD 8.7 million
+  EXPECT_EQ(Converted(10000000, "USD", "VND"), 2530000000);
+  EXPECT_EQ(Converted(5, "EUR", "USD"), 6);    // 5.5 cents
+  EXPECT_EQ(Converted(-5, "EUR", "USD"), -6);  // a reversal rounds the same way
+  EXPECT_EQ(Converted(4, "EUR", "USD"), 4);    // 4.4 cents
+  EXPECT_EQ(Converted(500000000, "VND", "EUR"), 1796622);  // through the dollar
+  EXPECT_EQ(Converted(7, "THB", "THB"), 7);
+}
+
+TEST(Money, NamesTheMissingRate) {
+  auto c = Convert(Json{{"amount", 1}, {"currency", "USD"}}, "2024-08-31", "VND", Rates());
+  ASSERT_FALSE(c.has_value());
+  EXPECT_EQ(c.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(c.error().message, "no exchange rate from USD to VND on or before 2024-08-31");
+  c = Convert(Json{{"amount", 1}, {"currency", "THB"}}, "2024-10-01", "EUR", Rates());
+  ASSERT_FALSE(c.has_value());
+  EXPECT_EQ(c.error().message, "no exchange rate from THB to EUR on or before 2024-10-01 (directly or through USD)");
 }
 
 }  // namespace

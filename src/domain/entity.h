@@ -40,6 +40,13 @@ enum class FieldType {
 
 const char* FieldTypeName(FieldType type);
 
+// A code list from the reference data that a kText field's values must belong to.
+enum class CodeList {
+  kNone,
+  kCurrency,     // ISO 4217 alphabetic codes ("VND")
+  kSubdivision,  // ISO 3166-2 codes ("VN-HN")
+};
+
 struct Label {
   std::string en, vi;
 };
@@ -65,6 +72,7 @@ struct Field {
   std::optional<int64_t> min, max;                // for integers and money amounts
   std::string pattern;                            // ECMAScript regex for text; anchored
   std::string pattern_hint;                       // what the pattern means, for error messages
+  CodeList codes = CodeList::kNone;               // for kText: values must be codes in this list
   std::vector<EnumValue> values;                  // for kEnum
   std::string depends_on;                         // for kEnum: values restricted by this field
   std::string ref;                                // for kRef/kRefList: target entity name

@@ -29,6 +29,10 @@ bool ReferenceData::IsCurrency(std::string_view code) const {
   return currency_codes.contains(std::string(code));
 }
 
+bool ReferenceData::IsSubdivision(std::string_view code) const {
+  return subdivision_codes.contains(std::string(code));
+}
+
 bool ReferenceData::IsLanguageTag(std::string_view tag) const {
   const size_t dash = tag.find('-');
   const std::string_view primary = tag.substr(0, dash);

@@ -29,6 +29,7 @@ struct ReferenceData {
   std::vector<CurrencyInfo> currencies;
   std::unordered_map<std::string, size_t> country_by_alpha2, country_by_alpha3;
   std::unordered_set<std::string> currency_codes;
+  std::unordered_set<std::string> subdivision_codes;             // ISO 3166-2
   std::unordered_set<std::string> language_codes;                 // ISO 639 alpha-2 and alpha-3
   std::unordered_map<std::string, std::string> language_by_name;  // lower-case English name → code
 
@@ -36,6 +37,7 @@ struct ReferenceData {
   // Alpha-2 for an alpha-2, alpha-3 or numeric code (any case); nullopt when unknown.
   std::optional<std::string> ResolveCountry(std::string_view code) const;
   bool IsCurrency(std::string_view code) const;
+  bool IsSubdivision(std::string_view code) const;
   // A BCP 47 tag whose primary language is an ISO 639 code (or "und"): "vi", "zh-Hans", "sr-Latn".
   bool IsLanguageTag(std::string_view tag) const;
   // The code for an English language name ("Vietnamese" → "vi"), or nullopt.

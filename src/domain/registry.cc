@@ -16,6 +16,9 @@ Registry::Registry() {
   types_.push_back(DeclareAgreement());
   types_.push_back(DeclarePlan());
   types_.push_back(DeclarePolicyDocument());
+  types_.push_back(DeclareAidProject());
+  types_.push_back(DeclareAppeal());
+  types_.push_back(DeclareExchangeRate());
   types_.push_back(DeclareDocument());
 }
 

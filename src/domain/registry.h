@@ -38,6 +38,9 @@ EntityType DeclareEvent();
 EntityType DeclareAgreement();
 EntityType DeclarePlan();
 EntityType DeclarePolicyDocument();
+EntityType DeclareAidProject();
+EntityType DeclareAppeal();
+EntityType DeclareExchangeRate();
 EntityType DeclareDocument();
 
 // UN M49 regions (from ICU's region data): enum values for Country.region and Country.subregion,

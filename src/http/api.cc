@@ -5,11 +5,13 @@
 #include <algorithm>
 
 #include "base/text.h"
+#include "domain/money.h"
 #include "domain/query.h"
 #include "embedded/amity_web.h"
 #include "http/problem.h"
 #include "http/url.h"
 #include "io/files.h"
+#include "store/rates.h"
 
 namespace amity::http {
 
@@ -467,6 +469,25 @@ Response Api::HandleApi(const Request& req, const std::vector<std::string>& seg,
   }
   if (seg.size() == 3 && seg[2] == "file" && type->name == "document") {
     return HandleFile(req, *type, *id);
+  }
+  if (seg.size() == 3 && seg[2] == "totals" && domain::HasTotals(*type)) {
+    if (m != "GET") return MethodNotAllowed("GET, HEAD");
+    std::string currency;
+    for (const auto& [k, v] : params) {
+      if (k != "currency") return ErrorResponse(Invalid(k, "unknown parameter (allowed: currency)").value());
+      currency = v;
+    }
+    if (currency.empty()) {
+      return ErrorResponse(Invalid("currency", "is required: the ISO 4217 code to total in, like \"USD\"").value());
+    }
+    if (!ref.IsCurrency(currency)) {
+      return ErrorResponse(Invalid("currency", "\"" + currency + "\" is not an ISO 4217 code").value());
+    }
+    auto record = records_.Get(*type, *id);
+    if (!record) return ErrorResponse(record.error());
+    auto totals = domain::Totals(*type, *record, currency, store::RatesFrom(records_));
+    if (!totals) return ErrorResponse(totals.error());
+    return JsonResponse(200, *totals);
   }
   if (seg.size() == 3 && seg[2] == "restore" && !type->reference_data) {
     if (m != "POST") return MethodNotAllowed("POST");

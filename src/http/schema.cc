@@ -1,4 +1,5 @@
 // /api/v1/meta and /api/v1/openapi.json, both derived from the entity declarations.
+#include "domain/money.h"
 #include "domain/query.h"
 #include "http/api.h"
 
@@ -167,6 +168,8 @@ Json FieldMeta(const Field& f) {
   if (f.max) j["max"] = *f.max;
   if (!f.pattern.empty()) j["pattern"] = f.pattern;
   if (!f.ref.empty()) j["ref"] = f.ref;
+  if (f.codes == domain::CodeList::kCurrency) j["codes"] = "iso4217";
+  if (f.codes == domain::CodeList::kSubdivision) j["codes"] = "iso3166-2";
   if (!f.depends_on.empty()) j["depends_on"] = f.depends_on;
   if (!f.default_value.is_null()) j["default"] = f.default_value;
   if (!f.description.empty()) j["description"] = f.description;
@@ -355,6 +358,17 @@ Json BuildOpenApi(const domain::Registry& registry, const std::string& version) 
                           Param("limit", "query", {{"type", "integer"}, {"minimum", 1}, {"maximum", 500}}, false, "page size (50)"),
                           Param("offset", "query", {{"type", "integer"}, {"minimum", 0}}, false, "next_offset of the previous page")}},
           {"responses", timeline_responses}};
+    }
+    if (domain::HasTotals(t)) {
+      Json totals_responses = ProblemResponses({400, 404, 409});
+      totals_responses["200"] = ok({{"type", "object"}});
+      paths[item + "/totals"]["parameters"] = {key_param};
+      paths[item + "/totals"]["get"] = {
+          {"operationId", "totals" + P}, {"tags", {t.plural}},
+          {"summary", "amounts converted to one currency at the rate of each amount's date, beside the originals"},
+          {"parameters", {Param("currency", "query", {{"type", "string"}, {"pattern", "^[A-Z]{3}$"}}, true,
+                                "ISO 4217 code to total in")}},
+          {"responses", totals_responses}};
     }
     if (!t.reference_data) {
       paths[item]["delete"] = {{"operationId", "delete" + P}, {"tags", {t.plural}},

@@ -106,6 +106,7 @@ Result<domain::ReferenceData> LoadIsoCodes(const IsoCodesPaths& paths) {
     s.type = Str(e, "type");
     s.parent = Str(e, "parent");
     if (!s.parent.empty() && s.parent.find('-') == std::string::npos) s.parent = s.country + "-" + s.parent;
+    ref.subdivision_codes.insert(s.code);
     ref.subdivisions.push_back(std::move(s));
   }
   for (const Json& e : cur["4217"]) {
