@@ -10,21 +10,12 @@
 #include "base/dates.h"
 #include "domain/declare.h"
 #include "domain/registry.h"
+#include "domain/rules.h"
 #include "domain/supersedes.h"
 
 namespace amity::domain {
 
 namespace {
-
-std::string Str(const Json& r, const char* k) {
-  auto it = r.find(k);
-  return it != r.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-bool Has(const Json& r, const char* k) {
-  auto it = r.find(k);
-  return it != r.end() && !it->is_null();
-}
 
 // "YYYY-MM-DD" plus `months`, the day kept or moved back to the month's last day
 // (2021-08-31 + 6 months = 2022-02-28).
@@ -48,7 +39,7 @@ bool IsTrue(const Json& r, const char* k) {
   return it != r.end() && it->is_boolean() && it->get<bool>();
 }
 
-bool IsSigned(const Json& r) { return Str(r, "stage") == "signed" || Has(r, "signed_on"); }
+bool IsSigned(const Json& r) { return TextAt(r, "stage") == "signed" || Has(r, "signed_on"); }
 
 // status and current_period_ends on `today`:
 //   terminated  terminated_on on or before today;
@@ -59,9 +50,9 @@ bool IsSigned(const Json& r) { return Str(r, "stage") == "signed" || Has(r, "sig
 //   in_force    otherwise; current_period_ends is valid_to, moved forward by whole renewal
 //               periods while it renews automatically.
 void DeriveStatus(Json* r, const std::string& today) {
-  const std::string stage = Str(*r, "stage"), signed_on = Str(*r, "signed_on"),
-                    in_force_on = Str(*r, "entry_into_force"), from = Str(*r, "valid_from"),
-                    to = Str(*r, "valid_to"), terminated = Str(*r, "terminated_on");
+  const std::string stage = TextAt(*r, "stage"), signed_on = TextAt(*r, "signed_on"),
+                    in_force_on = TextAt(*r, "entry_into_force"), from = TextAt(*r, "valid_from"),
+                    to = TextAt(*r, "valid_to"), terminated = TextAt(*r, "terminated_on");
   std::string status;
   Json period_ends;
   // In effect from entry_into_force and valid_from when known, else from the signature.
@@ -100,7 +91,7 @@ void DeriveAgreement(Json* r) {
   auto commitments = r->find("commitments");
   if (commitments != r->end() && commitments->is_array()) {
     for (const Json& c : *commitments) {
-      const std::string s = Str(c, "status");
+      const std::string s = TextAt(c, "status");
       if (s == "open" || s == "in_progress") ++open;
     }
   }
@@ -133,8 +124,8 @@ void CheckParties(const Json& r, std::vector<FieldViolation>* out) {
       }
     }
     // A party ratifies after it signs: its own signature date, else the agreement's.
-    const std::string signed_on = Has(p, "signed_on") ? Str(p, "signed_on") : Str(r, "signed_on");
-    if (EndsBeforeStart(signed_on, Str(p, "ratified_on"))) {
+    const std::string signed_on = Has(p, "signed_on") ? TextAt(p, "signed_on") : TextAt(r, "signed_on");
+    if (EndsBeforeStart(signed_on, TextAt(p, "ratified_on"))) {
       out->push_back({at + ".ratified_on", "is before signed_on (" + signed_on + ")"});
     }
   }
@@ -142,17 +133,17 @@ void CheckParties(const Json& r, std::vector<FieldViolation>* out) {
 
 void CheckAgreement(const Json& r, std::vector<FieldViolation>* out) {
   CheckParties(r, out);
-  const std::string signed_on = Str(r, "signed_on"), from = Str(r, "valid_from");
-  if (EndsBeforeStart(from, Str(r, "valid_to"))) {
+  const std::string signed_on = TextAt(r, "signed_on"), from = TextAt(r, "valid_from");
+  if (EndsBeforeStart(from, TextAt(r, "valid_to"))) {
     out->push_back({"valid_to", "is before valid_from (" + from + ")"});
   }
-  if (EndsBeforeStart(signed_on, Str(r, "entry_into_force"))) {
+  if (EndsBeforeStart(signed_on, TextAt(r, "entry_into_force"))) {
     out->push_back({"entry_into_force", "is before signed_on (" + signed_on + ")"});
   }
-  if (EndsBeforeStart(signed_on, Str(r, "terminated_on"))) {
+  if (EndsBeforeStart(signed_on, TextAt(r, "terminated_on"))) {
     out->push_back({"terminated_on", "is before signed_on (" + signed_on + ")"});
   }
-  const std::string stage = Str(r, "stage");
+  const std::string stage = TextAt(r, "stage");
   if (!signed_on.empty() && stage != "signed") {
     out->push_back({"stage", "cannot be " + stage + ": signed_on is set (" + signed_on + ")"});
   }

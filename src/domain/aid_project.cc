@@ -8,6 +8,7 @@
 #include "base/dates.h"
 #include "domain/declare.h"
 #include "domain/registry.h"
+#include "domain/rules.h"
 
 namespace amity::domain {
 
@@ -51,7 +52,7 @@ void CheckPercentages(const Json& r, const char* field, std::vector<FieldViolati
   size_t given = 0;
   bool bad = false;
   for (size_t i = 0; i < items.size(); ++i) {
-    const std::string p = TextOf(items[i], "percentage");
+    const std::string p = TextAt(items[i], "percentage");
     if (p.empty()) continue;
     ++given;
     const std::optional<int64_t> v = Picos(p);
@@ -65,7 +66,7 @@ void CheckPercentages(const Json& r, const char* field, std::vector<FieldViolati
   if (given == 0 || bad) return;
   if (given < items.size()) {
     for (size_t i = 0; i < items.size(); ++i) {
-      if (TextOf(items[i], "percentage").empty()) {
+      if (TextAt(items[i], "percentage").empty()) {
         out->push_back({At(field, i, "percentage"), "is required when another entry has a percentage"});
       }
     }
@@ -79,7 +80,7 @@ void CheckPercentages(const Json& r, const char* field, std::vector<FieldViolati
 void CheckAidProject(const Json& r, std::vector<FieldViolation>* out) {
   for (const auto& [start, end] : {std::pair{"planned_start", "planned_end"},
                                    std::pair{"actual_start", "actual_end"}}) {
-    const std::string s = TextOf(r, start), e = TextOf(r, end);
+    const std::string s = TextAt(r, start), e = TextAt(r, end);
     if (EndsBeforeStart(s, e)) out->push_back({end, "is before " + std::string(start) + " (" + s + ")"});
   }
   const Json& participants = Items(r, "participants");
@@ -88,7 +89,7 @@ void CheckAidProject(const Json& r, std::vector<FieldViolation>* out) {
     const Json& p = participants[i];
     if (!p.contains("organisation")) continue;
     const int64_t org = p["organisation"].get<int64_t>();
-    const std::string role = TextOf(p, "role");
+    const std::string role = TextAt(p, "role");
     if (!roles.emplace(org, role).second) {
       out->push_back({At("participants", i, "role"),
                       "organisation " + std::to_string(org) + " is already listed as " + role});
@@ -97,13 +98,13 @@ void CheckAidProject(const Json& r, std::vector<FieldViolation>* out) {
   const Json& sectors = Items(r, "sectors");
   std::set<std::string> codes;
   for (size_t i = 0; i < sectors.size(); ++i) {
-    const std::string code = TextOf(sectors[i], "code");
+    const std::string code = TextAt(sectors[i], "code");
     if (!codes.insert(code).second) out->push_back({At("sectors", i, "code"), "\"" + code + "\" is listed twice"});
   }
   CheckPercentages(r, "sectors", out);
   const Json& locations = Items(r, "locations");
   for (size_t i = 0; i < locations.size(); ++i) {
-    const std::string country = TextOf(locations[i], "country"), sub = TextOf(locations[i], "subdivision");
+    const std::string country = TextAt(locations[i], "country"), sub = TextAt(locations[i], "subdivision");
     if (!sub.empty() && sub.substr(0, sub.find('-')) != country) {
       out->push_back({At("locations", i, "subdivision"),
                       "\"" + sub + "\" is a subdivision of " + sub.substr(0, sub.find('-')) + ", not of " + country});
@@ -121,7 +122,7 @@ void CheckAidProject(const Json& r, std::vector<FieldViolation>* out) {
 
 // On timelines a project is dated by when it started, or else by when it is planned to.
 void DeriveAidProject(Json* r) {
-  const std::string actual = TextOf(*r, "actual_start"), planned = TextOf(*r, "planned_start");
+  const std::string actual = TextAt(*r, "actual_start"), planned = TextAt(*r, "planned_start");
   (*r)["starts_on"] = !actual.empty() ? Json(actual) : !planned.empty() ? Json(planned) : Json();
 }
 

@@ -4,23 +4,24 @@
 #include "base/dates.h"
 #include "domain/declare.h"
 #include "domain/registry.h"
+#include "domain/rules.h"
 
 namespace amity::domain {
 
 namespace {
 
 void CheckAppeal(const Json& r, std::vector<FieldViolation>* out) {
-  const std::string start = TextOf(r, "starts_on"), end = TextOf(r, "ends_on");
+  const std::string start = TextAt(r, "starts_on"), end = TextAt(r, "ends_on");
   if (EndsBeforeStart(start, end)) out->push_back({"ends_on", "is before starts_on (" + start + ")"});
 }
 
 // A contribution dated outside the appeal's dates is unusual (a late pledge), not wrong.
 Status WarnAppeal(const Json& r, std::optional<int64_t>, Lookup&, std::vector<FieldViolation>* out) {
-  const std::string start = TextOf(r, "starts_on"), end = TextOf(r, "ends_on");
+  const std::string start = TextAt(r, "starts_on"), end = TextAt(r, "ends_on");
   auto items = r.find("contributions");
   if (items == r.end() || !items->is_array()) return {};
   for (size_t i = 0; i < items->size(); ++i) {
-    const std::string date = TextOf((*items)[i], "date");
+    const std::string date = TextAt((*items)[i], "date");
     const std::string at = "contributions[" + std::to_string(i) + "].date";
     if (!start.empty() && date < start) {
       out->push_back({at, "is before the appeal starts (" + start + ")"});

@@ -12,13 +12,6 @@
 
 namespace amity::domain {
 
-// The text of field `k` of a record or item, or "" when it is absent or not text: what rules
-// compare dates and codes with.
-inline std::string TextOf(const Json& r, std::string_view k) {
-  auto it = r.find(k);
-  return it != r.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 class F {
  public:
   static F Of(FieldType type, std::string name, std::string en, std::string vi) {

@@ -2,14 +2,15 @@
 // stated source. Reports convert each amount at the rate of its own value date (domain/money.h).
 #include "domain/declare.h"
 #include "domain/registry.h"
+#include "domain/rules.h"
 
 namespace amity::domain {
 
 namespace {
 
 void CheckExchangeRate(const Json& r, std::vector<FieldViolation>* out) {
-  const std::string currency = TextOf(r, "currency"), rate = TextOf(r, "rate");
-  if (!currency.empty() && currency == TextOf(r, "base")) {
+  const std::string currency = TextAt(r, "currency"), rate = TextAt(r, "rate");
+  if (!currency.empty() && currency == TextAt(r, "base")) {
     out->push_back({"base", "is the same as currency (" + currency + ")"});
   }
   if (!rate.empty() && (rate[0] == '-' || rate == "0")) out->push_back({"rate", "must be greater than 0"});
@@ -17,7 +18,7 @@ void CheckExchangeRate(const Json& r, std::vector<FieldViolation>* out) {
 
 // "VND→USD 2024-09-10": what the rate converts, and when.
 void DeriveExchangeRate(Json* r) {
-  (*r)["name"] = TextOf(*r, "currency") + "→" + TextOf(*r, "base") + " " + TextOf(*r, "on");
+  (*r)["name"] = TextAt(*r, "currency") + "→" + TextAt(*r, "base") + " " + TextAt(*r, "on");
 }
 
 }  // namespace

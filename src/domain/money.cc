@@ -7,6 +7,7 @@
 #include <unicode/unistr.h>
 
 #include "domain/declare.h"
+#include "domain/rules.h"
 
 namespace amity::domain {
 namespace {
@@ -150,7 +151,7 @@ Result<ItemTotals> ConvertItems(const Json& record, const char* field, const cha
     entry["rate_date"] = date;
     for (const char* k : keep) entry[k] = item.value(k, Json());
     const int64_t amount = c->money["amount"].get<int64_t>();
-    out.sums.Add(TextOf(item, key), amount);
+    out.sums.Add(TextAt(item, key), amount);
     out.all += amount;
     out.items.push_back(std::move(entry));
   }
@@ -167,7 +168,7 @@ Result<Json> RecordAmount(const Json& record, const char* field, const std::stri
                           const RateLookup& rates) {
   auto it = record.find(field);
   if (it == record.end() || it->is_null()) return Json();
-  const std::string on = TextOf(record, "starts_on");
+  const std::string on = TextAt(record, "starts_on");
   if (on.empty()) return Json{{"amount", *it}, {"converted", nullptr}, {"rates", Json::array()}};
   ASSIGN_OR_RETURN(Conversion c, ConvertAt(*it, on, currency, rates, field));
   Json out = ConvertedJson(*it, c);
@@ -232,7 +233,7 @@ Result<Json> Totals(const EntityType& type, const Json& record, const std::strin
   if (type.name == "appeal") {
     ASSIGN_OR_RETURN(ItemTotals t, ConvertItems(record, "contributions", "kind",
                                                 {"kind", "organisation", "date"}, currency, rates,
-                                                [](const Json& item) { return TextOf(item, "date"); }));
+                                                [](const Json& item) { return TextAt(item, "date"); }));
     ASSIGN_OR_RETURN(out["total"], Sums::Money(t.all, currency));
     out["count"] = t.items.size();
     ASSIGN_OR_RETURN(out["by_kind"], t.sums.ToJson(currency));
@@ -245,8 +246,8 @@ Result<Json> Totals(const EntityType& type, const Json& record, const std::strin
   ASSIGN_OR_RETURN(ItemTotals t, ConvertItems(record, "transactions", "type",
                                               {"type", "date", "value_date", "provider", "receiver", "in_kind"},
                                               currency, rates, [](const Json& item) {
-                                                const std::string v = TextOf(item, "value_date");
-                                                return v.empty() ? TextOf(item, "date") : v;
+                                                const std::string v = TextAt(item, "value_date");
+                                                return v.empty() ? TextAt(item, "date") : v;
                                               }));
   ASSIGN_OR_RETURN(out["by_type"], t.sums.ToJson(currency));
   out["transactions"] = std::move(t.items);

@@ -5,20 +5,18 @@
 #include "base/dates.h"
 #include "domain/declare.h"
 #include "domain/registry.h"
+#include "domain/rules.h"
 
 namespace amity::domain {
 
 namespace {
 
 void CheckOrganisation(const Json& r, std::vector<FieldViolation>* out) {
-  auto str = [&](const char* k) -> std::string {
-    return r.contains(k) && r[k].is_string() ? r[k].get<std::string>() : std::string();
-  };
-  const std::string founded = str("founded_on"), dissolved = str("dissolved_on");
+  const std::string founded = TextAt(r, "founded_on"), dissolved = TextAt(r, "dissolved_on");
   if (EndsBeforeStart(founded, dissolved)) {
     out->push_back({"dissolved_on", "is before founded_on (" + founded + ")"});
   }
-  const std::string kind = str("kind");
+  const std::string kind = TextAt(r, "kind");
   if (r.contains("party_family") && !r["party_family"].is_null() && kind != "political_party") {
     out->push_back({"party_family", "applies only to kind political_party"});
   }

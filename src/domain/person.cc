@@ -6,15 +6,11 @@
 #include "base/dates.h"
 #include "domain/declare.h"
 #include "domain/registry.h"
+#include "domain/rules.h"
 
 namespace amity::domain {
 
 namespace {
-
-std::string Str(const Json& r, const char* k) {
-  auto it = r.find(k);
-  return it != r.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 std::string Join(std::initializer_list<std::string> parts) {
   std::string out;
@@ -28,9 +24,9 @@ std::string Join(std::initializer_list<std::string> parts) {
 
 // name (as written) and sort_name (as filed) from the parts and the name order.
 void DerivePerson(Json* r) {
-  const std::string family = Str(*r, "family_name"), given = Str(*r, "given_name"),
-                    middle = Str(*r, "middle_name");
-  const std::string order = Str(*r, "name_order");
+  const std::string family = TextAt(*r, "family_name"), given = TextAt(*r, "given_name"),
+                    middle = TextAt(*r, "middle_name");
+  const std::string order = TextAt(*r, "name_order");
   if (order == "vietnamese") {  // Phan Anh Sơn: filed under Sơn, then Phan Anh
     (*r)["name"] = Join({family, middle, given});
     (*r)["sort_name"] = Join({given, family, middle});
@@ -48,7 +44,7 @@ void DerivePerson(Json* r) {
   if (positions != r->end() && positions->is_array()) {
     for (const Json& p : *positions) {
       if (p.contains("to")) continue;
-      const std::string from = Str(p, "from");
+      const std::string from = TextAt(p, "from");
       if (organisation.is_null() || from >= latest) {
         organisation = p.value("organisation", Json());
         title = p.value("title", Json());
@@ -61,13 +57,13 @@ void DerivePerson(Json* r) {
 }
 
 void CheckPerson(const Json& r, std::vector<FieldViolation>* out) {
-  if (Str(r, "family_name").empty() && Str(r, "given_name").empty()) {
+  if (TextAt(r, "family_name").empty() && TextAt(r, "given_name").empty()) {
     out->push_back({"given_name", "a person needs a given name or a family name"});
   }
   auto positions = r.find("positions");
   if (positions != r.end() && positions->is_array()) {
     for (size_t i = 0; i < positions->size(); ++i) {
-      const std::string from = Str((*positions)[i], "from"), to = Str((*positions)[i], "to");
+      const std::string from = TextAt((*positions)[i], "from"), to = TextAt((*positions)[i], "to");
       if (EndsBeforeStart(from, to)) {
         out->push_back({"positions[" + std::to_string(i) + "].to", "is before from (" + from + ")"});
       }

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/dates.h"
@@ -11,8 +12,9 @@
 
 namespace amity::domain {
 
-// The text at `key`, or "" when it is absent or not text.
-inline std::string TextAt(const Json& r, const char* key) {
+// The text at `key` of a record or item, or "" when it is absent or not text: what rules compare
+// dates and codes with.
+inline std::string TextAt(const Json& r, std::string_view key) {
   auto it = r.find(key);
   return it != r.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
