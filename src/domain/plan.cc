@@ -13,7 +13,7 @@ namespace {
 
 // The parts of an item that link the records it counts. Delegations and events join this list
 // when those entities exist.
-constexpr const char* kCountedParts[] = {"agreements"};
+constexpr const char* kCountedParts[] = {"delegations", "events", "agreements", "awards"};
 
 // Per item: achieved = the linked records; progress_percent = achieved / target, in whole
 // percent, at most 100 (null without a target; 100 for a target of 0).
@@ -74,7 +74,10 @@ EntityType DeclarePlan() {
                            {"done", {"Done", "Đã hoàn thành"}, {}},
                            {"dropped", {"Dropped", "Không thực hiện"}, {}}})
                       .Default("planned"),
+                  F::RefList("delegations", "Delegations", "Đoàn ra, đoàn vào", "delegation"),
+                  F::RefList("events", "Events", "Sự kiện", "event"),
                   F::RefList("agreements", "Agreements", "Thỏa thuận đã ký", "agreement"),
+                  F::RefList("awards", "Awards", "Khen thưởng", "award"),
                   F::Of(FieldType::kInteger, "achieved", "Achieved", "Đã đạt").ReadOnly()
                       .Describe("the number of linked records"),
                   F::Of(FieldType::kInteger, "progress_percent", "Progress (%)", "Tiến độ (%)").ReadOnly()
