@@ -60,6 +60,28 @@ TEST_P(StoreContract, FindsLiveRecordsMatchingSeveralFields) {
   EXPECT_EQ(ids->size(), 1u);
 }
 
+TEST_P(StoreContract, OverlapWarningsFindTheNearestAmongManyDelegations) {
+  // Two hundred and fifty visits to China, one a year up to 2024 (the latest has the highest id),
+  // then one that overlaps the latest.
+  std::vector<store::ImportRow> rows;
+  for (int i = 0; i < 250; ++i) {
+    const std::string y = std::to_string(1775 + i);
+    rows.push_back({i + 1, Json{{"direction", "outgoing"}, {"title", "Visit " + y}, {"starts_on", y + "-05-10"},
+                                {"ends_on", y + "-05-14"},
+                                {"stops", {{{"country", "CN"}, {"from", y + "-05-10"}, {"to", y + "-05-14"}}}}}});
+  }
+  store::VectorSource source(std::move(rows));
+  const domain::EntityType& delegation = *Registry::Get().ByName("delegation");
+  auto report = f.records->Import(delegation, source, false, store::Actor{"test"});
+  ASSERT_TRUE(report.has_value());
+  ASSERT_EQ(report->created, 250);
+  const Json later = MustCreate(delegation, {{"direction", "outgoing"}, {"title", "Another"},
+                                             {"starts_on", "2024-05-12"}, {"ends_on", "2024-05-20"},
+                                             {"stops", {{{"country", "CN"}, {"from", "2024-05-12"}, {"to", "2024-05-20"}}}}});
+  ASSERT_EQ(later["warnings"].size(), 1u) << later.dump();
+  EXPECT_EQ(later["warnings"][0]["reason"], "overlaps delegation 250 \"Visit 2024\" in CN from 2024-05-10 to 2024-05-14");
+}
+
 TEST_P(StoreContract, CreateAssignsCommonFields) {
   const Json r = MustCreate(Org(), {{"name", "Partido Comunista de Cuba"}, {"kind", "political_party"},
                                     {"country", "CU"}});

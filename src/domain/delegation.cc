@@ -143,12 +143,18 @@ std::vector<Stop> StopsOf(const Json& r) {
 Result<std::map<int64_t, Json>> Candidates(const Json& record, std::optional<int64_t> id,
                                            const std::vector<Stop>& stops, Lookup& lookup) {
   std::set<int64_t> ids;
-  auto add = [&](const char* target, const std::string& key) -> Status {
-    ASSIGN_OR_RETURN(std::vector<int64_t> found, lookup.Linked("delegation", target, key, kCandidates));
-    ids.insert(found.begin(), found.end());
-    return {};
-  };
   for (const Stop& s : stops) {
+    if (s.from.empty() || s.to.empty()) continue;
+    // Links are dated by a stop's start (or the delegation's): one that overlaps this stop
+    // started before it ends, and no visit lasts a year.
+    std::string since = std::to_string(std::max(1, std::stoi(s.from.substr(0, 4)) - 1));
+    since = std::string(4 - since.size(), '0') + since + s.from.substr(4);
+    auto add = [&](const char* target, const std::string& key) -> Status {
+      ASSIGN_OR_RETURN(std::vector<int64_t> found,
+                       lookup.Linked("delegation", target, key, since, s.to, kCandidates));
+      ids.insert(found.begin(), found.end());
+      return {};
+    };
     if (!s.country.empty()) RETURN_IF_ERROR(add("country", s.country));
     for (int64_t h : s.hosts) RETURN_IF_ERROR(add("organisation", std::to_string(h)));
   }

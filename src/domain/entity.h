@@ -110,9 +110,11 @@ class Lookup {
   // `include_deleted` is false).
   virtual Result<std::optional<Json>> Find(std::string_view entity, int64_t id,
                                            bool include_deleted) = 0;
-  // Live records of `entity` that link to `target` `key` (see Link), at most `limit`.
+  // Live records of `entity` that link to `target` `key` (see Link) with a link dated from
+  // `from` to `to` (inclusive; empty: unbounded), the latest dated first, at most `limit`.
   virtual Result<std::vector<int64_t>> Linked(std::string_view entity, std::string_view target,
-                                              std::string_view key, int limit) = 0;
+                                              std::string_view key, std::string_view from,
+                                              std::string_view to, int limit) = 0;
   // Live records of `entity` whose fields all equal the values in `where` (field → scalar; null
   // matches a null), at most `limit`: a uniqueness rule that holds only in some states.
   virtual Result<std::vector<int64_t>> Matching(std::string_view entity, const Json& where,

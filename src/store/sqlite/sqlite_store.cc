@@ -389,11 +389,22 @@ class SqliteTransaction final : public Transaction {
   }
 
   Result<std::vector<int64_t>> Linked(std::string_view entity, std::string_view target,
-                                      std::string_view key, int limit) override {
-    ASSIGN_OR_RETURN(sqlite3_stmt * s,
-                     conn_->Prepare("SELECT DISTINCT record_id FROM link WHERE target = ? AND "
-                                    "target_key = ? AND entity = ? ORDER BY record_id LIMIT ?"));
-    BindAll(s, {std::string(target), std::string(key), std::string(entity), limit});
+                                      std::string_view key, std::string_view from,
+                                      std::string_view to, int limit) override {
+    std::string sql = "SELECT record_id FROM link WHERE target = ? AND target_key = ? AND entity = ?";
+    std::vector<Json> params = {std::string(target), std::string(key), std::string(entity)};
+    if (!from.empty()) {
+      sql += " AND at >= ?";
+      params.push_back(std::string(from));
+    }
+    if (!to.empty()) {
+      sql += " AND at <= ?";
+      params.push_back(std::string(to));
+    }
+    sql += " GROUP BY record_id ORDER BY max(at) DESC, record_id DESC LIMIT ?";
+    params.push_back(limit);
+    ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(sql));
+    BindAll(s, params);
     std::vector<int64_t> out;
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) out.push_back(sqlite3_column_int64(s, 0));
