@@ -133,7 +133,12 @@ TEST(Cli, DemoLoadsOnceAndBackupCopies) {
   TempDir dir;
   Outcome demo = Amity(dir, {"demo"});
   EXPECT_EQ(demo.exit_code, 0) << demo.err;
-  EXPECT_EQ(demo.out, "loaded 51 demo units\nloaded 101 demo organisations\n");
+  EXPECT_EQ(demo.out,
+            "loaded 51 demo units\nloaded 101 demo organisations\nloaded 28 demo persons\n"
+            "loaded 17 demo relations\nloaded 7 demo policy-documents\nloaded 12 demo exchange-rates\n"
+            "loaded 1 demo appeals\nloaded 85 demo delegations\nloaded 26 demo events\n"
+            "loaded 5 demo interactions\nloaded 27 demo awards\nloaded 12 demo agreements\n"
+            "loaded 7 demo aid-projects\nloaded 3 demo plans\nloaded 5 demo documents\n");
   Outcome again = Amity(dir, {"demo"});
   EXPECT_EQ(again.out, "the database already has units; demo data not loaded\n");
   Outcome backup = Amity(dir, {"backup", dir.File("copy.db")});

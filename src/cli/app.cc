@@ -18,10 +18,10 @@
 #include "base/clock.h"
 #include "base/text.h"
 #include "domain/registry.h"
-#include "embedded/amity_demo.h"
 #include "http/api.h"
 #include "http/server.h"
 #include "io/csv.h"
+#include "io/demo.h"
 #include "io/iso_codes.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -202,17 +202,14 @@ int RunDemo(const Globals& g) {
     std::printf("the database already has units; demo data not loaded\n");
     return kExitOk;
   }
-  for (const char* name : {"unit", "organisation"}) {
-    const std::string file = std::string("demo/") + name + "s.jsonl";
-    std::istringstream in{std::string(amity_demo::Get(file))};
-    io::JsonLinesSource rows(in);
-    auto report = opened->records->Import(*reg.ByName(name), rows, false, store::Actor{"demo"});
-    if (!report) return Report(report.error());
-    if (!report->problems.empty()) {
-      PrintProblems(report->problems, file);
+  auto files = io::LoadDemo(*opened->records, store::Actor{"demo"});
+  if (!files) return Report(files.error());
+  for (const io::DemoFile& f : *files) {
+    if (!f.report.problems.empty()) {
+      PrintProblems(f.report.problems, f.file);
       return kExitInput;
     }
-    std::printf("loaded %lld demo %ss\n", static_cast<long long>(report->created), name);
+    std::printf("loaded %lld demo %s\n", static_cast<long long>(f.report.created), f.type->plural.c_str());
   }
   return kExitOk;
 }
@@ -318,7 +315,7 @@ int Main(int argc, char** argv) {
   serve->add_option("--max-body", serve_opts.max_body, "largest request body in bytes")->check(CLI::Range(1024, 1 << 30))->capture_default_str();
   serve->add_option("--max-upload", serve_opts.max_upload, "largest uploaded file in bytes (PUT /api/v1/documents/{id}/file)")->check(CLI::Range(1024, 1 << 30))->capture_default_str();
 
-  auto* demo = app.add_subcommand("demo", "load the demo data (units and partners from the sources)");
+  auto* demo = app.add_subcommand("demo", "load the demo data: every entity type, drawn from the sources");
 
   ImportOptions import_opts;
   auto* import = app.add_subcommand("import", "import records from CSV or JSON lines, all or nothing");

@@ -12,8 +12,8 @@
 #include <gtest/gtest.h>
 
 #include "domain/registry.h"
-#include "embedded/amity_demo.h"
 #include "io/csv.h"
+#include "io/demo.h"
 #include "io/iso_codes.h"
 
 namespace amity::testing {
@@ -45,13 +45,12 @@ Fixture::Fixture(const std::string& engine) {
 }
 
 void Fixture::LoadDemo() {
-  const domain::Registry& reg = domain::Registry::Get();
-  for (const char* name : {"unit", "organisation"}) {
-    std::istringstream in{std::string(amity_demo::Get(std::string("demo/") + name + "s.jsonl"))};
-    io::JsonLinesSource rows(in);
-    auto report = records->Import(*reg.ByName(name), rows, false, store::Actor{"demo"});
-    ASSERT_TRUE(report.has_value()) << report.error().message;
-    ASSERT_TRUE(report->problems.empty()) << report->problems[0].reason;
+  auto files = io::LoadDemo(*records, store::Actor{"demo"});
+  ASSERT_TRUE(files.has_value()) << files.error().message;
+  for (const io::DemoFile& f : *files) {
+    ASSERT_TRUE(f.report.problems.empty())
+        << f.file << ":" << f.report.problems[0].line << ": " << f.report.problems[0].field << ": "
+        << f.report.problems[0].reason;
   }
 }
 

@@ -40,7 +40,7 @@ struct Fixture {
   FixedClock clock{1'790'000'000'000};  // 2026-09-21
   std::unique_ptr<store::Store> store;
   std::unique_ptr<store::Records> records;
-  // Loads the demo units and organisations (as `amity demo` does).
+  // Loads the demo data of every entity type (io::LoadDemo, as `amity demo` does).
   void LoadDemo();
 };
 
