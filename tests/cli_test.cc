@@ -151,6 +151,27 @@ TEST(Cli, DemoLoadsOnceAndBackupCopies) {
   EXPECT_EQ(exists.exit_code, 1);
 }
 
+TEST(Cli, DumpsAndRestoresIntoANewDatabaseOnly) {
+  TempDir dir;
+  ASSERT_EQ(Amity(dir, {"demo"}).exit_code, 0);
+  Outcome dump = Amity(dir, {"dump", dir.File("dump")});
+  EXPECT_EQ(dump.exit_code, 0) << dump.err;
+  EXPECT_TRUE(dump.out.starts_with("dumped ")) << dump.out;
+  EXPECT_EQ(Amity(dir, {"dump", dir.File("dump")}).exit_code, 1);  // not an empty directory
+  Outcome refused = Amity(dir, {"restore", dir.File("dump")});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("a dump is restored into a new database"), std::string::npos) << refused.err;
+  TempDir other;
+  Outcome restored = Amity(other, {"restore", dir.File("dump")});
+  EXPECT_EQ(restored.exit_code, 0) << restored.err;
+  EXPECT_TRUE(restored.out.starts_with("restored ")) << restored.out;
+  EXPECT_EQ(Amity(other, {"export", "units", "--format", "jsonl"}).out,
+            Amity(dir, {"export", "units", "--format", "jsonl"}).out);
+  Outcome uuids = Amity(dir, {"export", "units", "--format", "jsonl", "--refs", "uuid"});
+  EXPECT_EQ(uuids.exit_code, 0);
+  EXPECT_TRUE(std::regex_search(uuids.out, std::regex("\"parent\":\"[0-9a-f-]{36}\""))) << uuids.out.substr(0, 300);
+}
+
 // `amity serve` on a new directory serves reference data only, and stops cleanly on SIGTERM.
 TEST(Cli, ServeStopsGracefullyOnSigterm) {
   TempDir dir;

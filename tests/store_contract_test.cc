@@ -292,6 +292,57 @@ TEST_P(StoreContract, TextPathsMatchTheRecords) {
   }
 }
 
+// A restore's writes: records with their own ids and common fields, pointing forward, checked at
+// commit; history read back in the order it was written.
+TEST_P(StoreContract, InsertsExactRecordsWithForwardReferencesCheckedAtCommit) {
+  auto record = [](int64_t id, const std::string& uuid, Json affiliation) {
+    Json r = {{"id", id}, {"uuid", uuid}, {"created_at", "2020-01-02T03:04:05Z"}, {"created_by", "old"},
+              {"updated_at", "2021-01-02T03:04:05Z"}, {"updated_by", "older"}, {"version", 3},
+              {"sensitivity", "internal"}, {"deleted_at", nullptr}, {"name", "Org " + std::to_string(id)},
+              {"kind", "ngo"}, {"affiliation", affiliation}};
+    return r;
+  };
+  {
+    auto tx = f.store->BeginWrite();
+    ASSERT_TRUE(tx.has_value());
+    ASSERT_TRUE((*tx)->DeferReferenceChecks().has_value());
+    ASSERT_TRUE((*tx)->InsertExact(Org(), record(10, "00000000-0000-4000-8000-000000000010", 11)).has_value());
+    ASSERT_TRUE((*tx)->InsertExact(Org(), record(11, "00000000-0000-4000-8000-000000000011", nullptr)).has_value());
+    auto taken = (*tx)->InsertExact(Org(), record(11, "00000000-0000-4000-8000-000000000012", nullptr));
+    ASSERT_FALSE(taken.has_value());
+    EXPECT_EQ(taken.error().code, ErrorCode::kAlreadyExists);
+    ASSERT_TRUE((*tx)->AppendHistory({"organisation", 10, 2, "2020-06-01T00:00:00Z", "old", "update",
+                                      {{"name", {{"before", "A"}, {"after", "B"}}}}}).has_value());
+    ASSERT_TRUE((*tx)->AppendHistory({"organisation", 10, 3, "2021-01-02T03:04:05Z", "older", "update",
+                                      {{"name", {{"before", "B"}, {"after", "Org 10"}}}}}).has_value());
+    ASSERT_TRUE((*tx)->Commit().has_value());
+  }
+  auto got = f.store->Get(Org(), 10);
+  ASSERT_TRUE(got.has_value() && got->has_value());
+  EXPECT_EQ((**got)["affiliation"], 11);
+  EXPECT_EQ((**got)["created_by"], "old");
+  EXPECT_EQ((**got)["version"], 3);
+  EXPECT_EQ((**got)["uuid"], "00000000-0000-4000-8000-000000000010");
+  EXPECT_EQ(MustCreate(Org(), {{"name", "New"}, {"kind", "ngo"}})["id"], 12);
+  std::vector<int64_t> versions;
+  ASSERT_TRUE(f.store->ScanHistory([&](const store::HistoryEntry& e) -> Status {
+    versions.push_back(e.version);
+    return {};
+  }).has_value());
+  EXPECT_EQ(versions, (std::vector<int64_t>{2, 3}));
+  // A reference that never gets its target fails the commit, and nothing stays.
+  {
+    auto tx = f.store->BeginWrite();
+    ASSERT_TRUE(tx.has_value());
+    ASSERT_TRUE((*tx)->DeferReferenceChecks().has_value());
+    ASSERT_TRUE((*tx)->InsertExact(Org(), record(20, "00000000-0000-4000-8000-000000000020", 99)).has_value());
+    auto commit = (*tx)->Commit();
+    ASSERT_FALSE(commit.has_value());
+    EXPECT_EQ(commit.error().code, ErrorCode::kInvalidArgument);
+  }
+  EXPECT_FALSE(f.store->Get(Org(), 20)->has_value());
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, StoreContract, ::testing::ValuesIn(Engines()));
 
 // The SQLite migration has a column for every declared field, of the right affinity.

@@ -22,6 +22,7 @@
 #include "http/server.h"
 #include "io/csv.h"
 #include "io/demo.h"
+#include "io/dump.h"
 #include "io/iso_codes.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -74,7 +75,8 @@ Result<Opened> Open(const Globals& g) {
 
 void PrintProblems(const std::vector<store::ImportProblem>& problems, const std::string& file) {
   for (const store::ImportProblem& p : problems) {
-    std::fprintf(stderr, "%s:%lld: %s%s%s\n", file.c_str(), static_cast<long long>(p.line),
+    std::fprintf(stderr, "%s:%lld: %s%s%s\n", p.source.empty() ? file.c_str() : p.source.c_str(),
+                 static_cast<long long>(p.line),
                  p.field.c_str(), p.field.empty() ? "" : ": ", p.reason.c_str());
   }
 }
@@ -159,7 +161,7 @@ int RunImport(const Globals& g, const ImportOptions& o) {
   return kExitOk;
 }
 
-int RunExport(const Globals& g, const std::string& type_name, const std::string& format,
+int RunExport(const Globals& g, const std::string& type_name, const io::ExportOptions& options,
               const std::string& output) {
   const domain::EntityType* type = domain::Registry::Get().ByNameOrPlural(type_name);
   if (!type) {
@@ -177,7 +179,7 @@ int RunExport(const Globals& g, const std::string& type_name, const std::string&
     }
   }
   std::ostream& out = file.is_open() ? file : std::cout;
-  auto n = io::ExportRecords(*opened->records, *type, format, out);
+  auto n = io::ExportRecords(*opened->records, *type, options, out);
   if (!n) return Report(n.error());
   out.flush();
   if (!out) {
@@ -185,6 +187,38 @@ int RunExport(const Globals& g, const std::string& type_name, const std::string&
     return kExitEnvironment;
   }
   if (file.is_open()) std::fprintf(stderr, "exported %lld %s\n", static_cast<long long>(*n), type->plural.c_str());
+  return kExitOk;
+}
+
+io::FileStore FilesOf(const Globals& g) { return io::FileStore((fs::path(g.data_dir) / "files").string()); }
+
+int RunDump(const Globals& g, const std::string& dir) {
+  auto opened = Open(g);
+  if (!opened) return Report(opened.error());
+  auto manifest = io::WriteDump(*opened->records, FilesOf(g), dir);
+  if (!manifest) return Report(manifest.error());
+  int64_t records = 0;
+  for (const Json& t : (*manifest)["types"]) records += t["records"].get<int64_t>();
+  std::printf("dumped %lld records, %lld history entries and %zu files to %s\n",
+              static_cast<long long>(records), static_cast<long long>((*manifest)["history"]["entries"].get<int64_t>()),
+              (*manifest)["files"].size(), dir.c_str());
+  return kExitOk;
+}
+
+int RunRestore(const Globals& g, const std::string& dir) {
+  auto opened = Open(g);
+  if (!opened) return Report(opened.error());
+  auto report = io::RestoreDump(*opened->records, FilesOf(g), dir);
+  if (!report) return Report(report.error());
+  if (!report->problems.empty()) {
+    PrintProblems(report->problems, dir);
+    std::fprintf(stderr, "amity: %zu problem(s) in %s; nothing was restored\n", report->problems.size(), dir.c_str());
+    return kExitInput;
+  }
+  int64_t records = 0;
+  for (const auto& [name, n] : report->counts) records += name == "history" ? 0 : n;
+  std::printf("restored %lld records and %lld history entries from %s\n", static_cast<long long>(records),
+              static_cast<long long>(report->counts["history"]), dir.c_str());
   return kExitOk;
 }
 
@@ -331,12 +365,23 @@ int Main(int argc, char** argv) {
                      "a country code outside ISO 3166: reject the row, or keep it in notes")
       ->check(CLI::IsMember({"reject", "notes"}))->capture_default_str();
 
-  std::string export_type, export_format = "csv", export_output;
+  std::string export_type, export_output;
+  io::ExportOptions export_opts;
   auto* exp = app.add_subcommand("export", "export every live record of a type");
   exp->add_option("type", export_type, "entity type")->required();
-  exp->add_option("--format", export_format, "csv, or json (JSON lines, also called jsonl)")
+  exp->add_option("--format", export_opts.format, "csv, or json (JSON lines, also called jsonl)")
       ->check(CLI::IsMember({"csv", "json", "jsonl"}))->capture_default_str();
+  exp->add_option("--refs", export_opts.refs,
+                  "write references as ids, or as the targets' uuids (which an import into another "
+                  "database resolves)")
+      ->check(CLI::IsMember({"id", "uuid"}))->capture_default_str();
   exp->add_option("--output,-o", export_output, "file (default: standard output)");
+
+  std::string dump_dir, restore_dir;
+  auto* dump = app.add_subcommand("dump", "write the whole database (trash, history and files too) to a new directory");
+  dump->add_option("dir", dump_dir, "directory to create (or an empty one)")->required();
+  auto* restore = app.add_subcommand("restore", "load a dump into a new database (reference data only), all or nothing");
+  restore->add_option("dir", restore_dir, "a directory written by amity dump")->required();
 
   std::string backup_file;
   auto* backup = app.add_subcommand("backup", "copy the database consistently, even while serving");
@@ -368,7 +413,9 @@ int Main(int argc, char** argv) {
   if (*serve) return RunServe(g, serve_opts);
   if (*demo) return RunDemo(g);
   if (*import) return RunImport(g, import_opts);
-  if (*exp) return RunExport(g, export_type, export_format, export_output);
+  if (*exp) return RunExport(g, export_type, export_opts, export_output);
+  if (*dump) return RunDump(g, dump_dir);
+  if (*restore) return RunRestore(g, restore_dir);
   if (*backup) {
     if (fs::exists(backup_file)) {
       std::fprintf(stderr, "amity: %s exists; choose a new file\n", backup_file.c_str());

@@ -6,8 +6,9 @@
 namespace amity::domain {
 namespace {
 
-void WalkRefs(const Field& f, const Field& top, const Json& v, const std::string& path,
-              const std::function<void(const Field&, const Field&, const Json&, const std::string&)>& fn) {
+// One walker for reading and for rewriting references (J is `const Json` or `Json`).
+template <typename J, typename Fn>
+void WalkRefs(const Field& f, const Field& top, J& v, const std::string& path, const Fn& fn) {
   if (v.is_null()) return;
   if (f.type == FieldType::kRef) {
     fn(f, top, v, path);
@@ -25,6 +26,16 @@ void WalkRefs(const Field& f, const Field& top, const Json& v, const std::string
   }
 }
 
+template <typename J, typename Fn>
+void WalkRecord(const EntityType& type, J& record, const Fn& fn) {
+  auto visit = [&](const Field& f) {
+    auto it = record.find(f.name);
+    if (it != record.end()) WalkRefs(f, f, *it, f.name, fn);
+  };
+  for (const Field& f : type.fields) visit(f);
+  for (const Field& f : CommonFields()) visit(f);
+}
+
 std::string DateOf(const Json& holder, const std::string& field) {
   if (field.empty() || !holder.is_object()) return "";
   auto it = holder.find(field);
@@ -35,12 +46,12 @@ std::string DateOf(const Json& holder, const std::string& field) {
 
 void ForEachRef(const EntityType& type, const Json& record,
                 const std::function<void(const Field&, const Field&, const Json&, const std::string&)>& fn) {
-  auto visit = [&](const Field& f) {
-    auto it = record.find(f.name);
-    if (it != record.end()) WalkRefs(f, f, *it, f.name, fn);
-  };
-  for (const Field& f : type.fields) visit(f);
-  for (const Field& f : CommonFields()) visit(f);
+  WalkRecord(type, record, fn);
+}
+
+void MapRefs(const EntityType& type, Json* record,
+             const std::function<void(const Field& field, Json* id)>& fn) {
+  WalkRecord(type, *record, [&](const Field& f, const Field&, Json& v, const std::string&) { fn(f, &v); });
 }
 
 std::vector<Link> LinksOf(const EntityType& type, const Json& record) {

@@ -16,6 +16,11 @@ void ForEachRef(const EntityType& type, const Json& record,
                 const std::function<void(const Field& field, const Field& top, const Json& id,
                                          const std::string& path)>& fn);
 
+// Calls `fn` with every reference in `record` (as ForEachRef finds them), which it may rewrite
+// in place (an export writing the targets' uuids instead of their ids).
+void MapRefs(const EntityType& type, Json* record,
+             const std::function<void(const Field& field, Json* id)>& fn);
+
 // The links of a record that appears on timelines (EntityType::timeline_date): one per
 // referenced organisation, person, unit or other record, and per country, deduplicated. Empty
 // for other types and for records in the trash.

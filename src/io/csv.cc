@@ -4,8 +4,11 @@
 
 #include <charconv>
 #include <deque>
+#include <map>
 
 #include "base/text.h"
+#include "domain/links.h"
+#include "domain/registry.h"
 
 namespace amity::io {
 namespace {
@@ -179,7 +182,14 @@ Status CsvSource::ReadHeader(const std::vector<std::string>& cells) {
     const size_t dot = target.find('.');
     t.field = type_.Find(target.substr(0, dot));
     if (dot != std::string::npos) t.sub = target.substr(dot + 1);
-    if (!t.field || t.field->read_only ||
+    // An export's columns of fields Amity maintains are skipped, but its uuid is kept (see
+    // Records::Import).
+    if (t.field && t.field->read_only && t.sub.empty() && t.field->name != "uuid") {
+      t.ignored = true;
+      targets_.push_back(t);
+      continue;
+    }
+    if (!t.field || (t.field->read_only && t.field->name != "uuid") ||
         (!t.sub.empty() && t.field->type != FieldType::kMultilingualText &&
          t.field->type != FieldType::kIdentifiers)) {
       bad.push_back({"column \"" + name + "\"",
@@ -331,9 +341,13 @@ Result<ReadResult> ReadCsv(std::istream& in, const domain::EntityType& type,
 }
 
 Result<int64_t> ExportRecords(store::Records& records, const domain::EntityType& type,
-                              const std::string& format, std::ostream& out) {
+                              const ExportOptions& options, std::ostream& out) {
+  const std::string& format = options.format;
   if (format != "csv" && format != "jsonl" && format != "json") {
     return Invalid("format", "expected csv or jsonl, got \"" + format + "\"");
+  }
+  if (options.refs != "id" && options.refs != "uuid") {
+    return Invalid("refs", "expected id or uuid, got \"" + options.refs + "\"");
   }
   std::vector<const Field*> fields;
   for (const Field& f : domain::CommonFields()) fields.push_back(&f);
@@ -350,27 +364,56 @@ Result<int64_t> ExportRecords(store::Records& records, const domain::EntityType&
     }
     out << "\r\n";
   }
-  domain::Query q;
-  q.limit = 500;
-  int64_t n = 0;
-  while (true) {
-    ASSIGN_OR_RETURN(store::Page page, records.List(type, q));
-    for (const Json& r : page.items) {
-      if (format == "csv") {
-        for (size_t i = 0; i < fields.size(); ++i) {
-          if (i) out << ',';
-          const Json& v = r.contains(fields[i]->name) ? r[fields[i]->name] : Json();
-          if (v.is_null()) continue;
-          csv_cell(v.is_string() ? v.get<std::string>() : v.dump());
-        }
-        out << "\r\n";
-      } else {
-        out << r.dump() << '\n';
+  // The uuid of each referenced record, looked up once.
+  std::map<std::pair<std::string, int64_t>, Json> uuids;
+  Status lookup_error;
+  auto to_uuid = [&](const Field& f, Json* v) {
+    if (!lookup_error || !v->is_number_integer()) return;
+    const domain::EntityType* target = domain::Registry::Get().ByName(f.ref);
+    if (!target) return;
+    const auto key = std::make_pair(f.ref, v->get<int64_t>());
+    auto it = uuids.find(key);
+    if (it == uuids.end()) {
+      auto r = records.store().Get(*target, key.second);
+      if (!r) {
+        lookup_error = tl::unexpected(r.error());
+        return;
       }
-      ++n;
+      it = uuids.emplace(key, *r ? (**r)["uuid"] : *v).first;  // a dangling id stays an id
     }
-    if (page.next_cursor.empty()) break;
-    q.after = domain::Cursor{Json(), page.items.back()["id"].get<int64_t>()};
+    *v = it->second;
+  };
+  int64_t n = 0;
+  for (const bool deleted : {false, true}) {
+    if (deleted && !options.as_stored) break;
+    domain::Query q;
+    q.limit = 500;
+    q.deleted = deleted;
+    while (true) {
+      ASSIGN_OR_RETURN(store::Page page, options.as_stored ? records.store().List(type, q)
+                                                           : records.List(type, q));
+      for (Json& r : page.items) {
+        if (options.refs == "uuid") {
+          domain::MapRefs(type, &r, to_uuid);
+          RETURN_IF_ERROR(lookup_error);
+        }
+        if (format == "csv") {
+          for (size_t i = 0; i < fields.size(); ++i) {
+            if (i) out << ',';
+            const Json& v = r.contains(fields[i]->name) ? r[fields[i]->name] : Json();
+            if (v.is_null()) continue;
+            csv_cell(v.is_string() ? v.get<std::string>() : v.dump());
+          }
+          out << "\r\n";
+        } else {
+          out << r.dump() << '\n';
+        }
+        ++n;
+        if (options.live_written && !deleted) ++*options.live_written;
+      }
+      if (page.next_cursor.empty()) break;
+      q.after = domain::Cursor{Json(), page.items.back()["id"].get<int64_t>()};
+    }
   }
   return n;
 }

@@ -83,9 +83,20 @@ Result<ReadResult> ReadAll(store::RowSource& source);
 Result<ReadResult> ReadCsv(std::istream& in, const domain::EntityType& type,
                            const CsvMapping& mapping, const domain::ReferenceData& ref);
 
+struct ExportOptions {
+  std::string format = "csv";  // csv, or json / jsonl (JSON lines)
+  // How references are written (top-level, in lists and inside items): "id", or "uuid" (the
+  // target's uuid, which an import into another database resolves).
+  std::string refs = "id";
+  // Every record as stored, the trash too (live ones first, each part by id), without the
+  // fields derived when read: what a dump holds.
+  bool as_stored = false;
+  int64_t* live_written = nullptr;  // when set, receives how many written records are live
+};
+
 // Every live record of `type`, as CSV (a header of field names; structured values as JSON) or
-// JSON lines. Returns the number of records written.
+// JSON lines; every field, common ones included. Returns the number of records written.
 Result<int64_t> ExportRecords(store::Records& records, const domain::EntityType& type,
-                              const std::string& format, std::ostream& out);
+                              const ExportOptions& options, std::ostream& out);
 
 }  // namespace amity::io

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <vector>
 #include <sstream>
 
 #include "base/clock.h"
@@ -81,6 +82,23 @@ Result<StoredFile> FileStore::Put(std::string_view bytes) const {
     return tl::unexpected(st.error());
   }
   return out;
+}
+
+Result<std::string> Sha256OfFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Fail(ErrorCode::kNotFound, "cannot read " + path);
+  crypto_hash_sha256_state state;
+  crypto_hash_sha256_init(&state);
+  std::vector<char> buf(1 << 16);
+  while (in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(buf.data()),
+                              static_cast<unsigned long long>(in.gcount()));
+  }
+  if (in.bad()) return Fail(ErrorCode::kUnavailable, "cannot read " + path);
+  unsigned char hash[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&state, hash);
+  return Hex(hash, sizeof hash);
 }
 
 Result<std::string> FileStore::Read(const std::string& sha256) const {

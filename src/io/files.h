@@ -29,6 +29,9 @@ class FileStore {
   std::string dir_;
 };
 
+// The SHA-256 of a file's bytes (lower-case hex), read in pieces.
+Result<std::string> Sha256OfFile(const std::string& path);
+
 // The MIME type of the bytes, with the charset for text ("text/plain; charset=utf-8").
 std::string SniffContentType(std::string_view bytes);
 

@@ -1,6 +1,7 @@
 #include "store/records.h"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "domain/links.h"
@@ -73,6 +74,53 @@ Status CheckTransitions(const EntityType& type, const Json& before, const Json& 
   if (bad.empty()) return {};
   const std::string msg = bad[0].field + ": " + bad[0].reason;
   return Fail(ErrorCode::kFailedPrecondition, msg, std::move(bad));
+}
+
+// Removes what Amity maintains from `object` (a row or an item with these `fields`): an export
+// writes those fields, an import or a dump row does not set them through the decoder.
+void DropMaintained(const std::vector<Field>& fields, Json* object) {
+  if (!object->is_object()) return;
+  for (const Field& f : fields) {
+    auto it = object->find(f.name);
+    if (it == object->end()) continue;
+    if (f.read_only) {
+      object->erase(it);
+    } else if (f.type == FieldType::kObjects && it->is_array()) {
+      for (Json& item : *it) DropMaintained(f.parts, &item);
+    }
+  }
+}
+
+void DropMaintained(const EntityType& type, Json* row) {
+  DropMaintained(domain::CommonFields(), row);
+  DropMaintained(type.fields, row);
+}
+
+// Puts back the maintained values of `from` (a dump row) into `to` (its decoded record): parts
+// of items by position.
+void KeepMaintained(const std::vector<Field>& fields, const Json& from, Json* to) {
+  if (!from.is_object() || !to->is_object()) return;
+  for (const Field& f : fields) {
+    auto it = from.find(f.name);
+    if (it == from.end()) continue;
+    if (f.read_only) {
+      (*to)[f.name] = *it;
+    } else if (f.type == FieldType::kObjects && it->is_array() && to->contains(f.name) &&
+               (*to)[f.name].is_array() && (*to)[f.name].size() == it->size()) {
+      for (size_t i = 0; i < it->size(); ++i) KeepMaintained(f.parts, (*it)[i], &(*to)[f.name][i]);
+    }
+  }
+}
+
+bool IsUuid(const Json& v) {
+  if (!v.is_string()) return false;
+  const std::string& s = v.get_ref<const std::string&>();
+  if (s.size() != 36) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? s[i] != '-' : !std::isxdigit(static_cast<unsigned char>(s[i]))) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -241,7 +289,6 @@ Status Records::CheckStored(Transaction& tx, const EntityType& type, const Json&
     });
   }
   std::vector<FieldViolation> bad;
-  std::vector<FieldViolation> taken;
   Status lookup_error;
   domain::ForEachRef(type, record, [&](const Field& f, const Field& top, const Json& v, const std::string& path) {
     // Read-only references are derived from others that are checked themselves.
@@ -260,6 +307,15 @@ Status Records::CheckStored(Transaction& tx, const EntityType& type, const Json&
     }
   });
   RETURN_IF_ERROR(lookup_error);
+  if (!bad.empty()) return Invalid(std::move(bad));
+  RETURN_IF_ERROR(CheckUnique(tx, type, record, id));
+  if (type.check_stored) RETURN_IF_ERROR(type.check_stored(record, id, tx));
+  return {};
+}
+
+Status Records::CheckUnique(Transaction& tx, const EntityType& type, const Json& record,
+                            std::optional<int64_t> id) {
+  std::vector<FieldViolation> taken;
   for (const Field& f : type.fields) {
     auto it = record.find(f.name);
     if (it == record.end() || it->is_null()) continue;
@@ -305,12 +361,10 @@ Status Records::CheckStored(Transaction& tx, const EntityType& type, const Json&
       }
     }
   }
-  if (!bad.empty()) return Invalid(std::move(bad));
   if (!taken.empty()) {
     const std::string msg = taken[0].field + ": " + taken[0].reason;
     return Fail(ErrorCode::kAlreadyExists, msg, std::move(taken));
   }
-  if (type.check_stored) RETURN_IF_ERROR(type.check_stored(record, id, tx));
   return {};
 }
 
@@ -517,6 +571,35 @@ Result<Json> Records::ResolveReference(Transaction& tx, const Field& field, cons
   return Json(found[0]);
 }
 
+Result<Json> Records::DecodeRow(Transaction& tx, const EntityType& type, Json values,
+                                const Json* stored) {
+  DropMaintained(type, &values);
+  // Textual references ("VUFO", "partyfacts:4898"), at any depth, become ids in place.
+  std::vector<FieldViolation> unresolved;
+  RETURN_IF_ERROR(ResolveReferences(tx, type.fields, "", &values, &unresolved));
+  RETURN_IF_ERROR(ResolveReferences(tx, domain::CommonFields(), "", &values, &unresolved));
+  if (!unresolved.empty()) return Invalid(std::move(unresolved));
+  ASSIGN_OR_RETURN(Json record, domain::DecodeInput(type, values, DecodeMode::kCreate, ref_));
+  if (!stored) {
+    domain::ApplyDefaults(type, &record);
+    RETURN_IF_ERROR(Complete(type, &record));
+    return record;
+  }
+  // Maintained fields as stored (type-checked), before the rules that may need them and after
+  // the derivation that would recompute them (perhaps on another day).
+  std::vector<FieldViolation> bad;
+  for (const Field& f : type.fields) {
+    const Json v = f.read_only ? stored->value(f.name, Json()) : Json();
+    if (v.is_null()) continue;
+    if (auto ok = domain::DecodeValue(f, v, ref_); !ok) bad.push_back({f.name, ok.error()});
+  }
+  if (!bad.empty()) return Invalid(std::move(bad));
+  KeepMaintained(type.fields, *stored, &record);
+  RETURN_IF_ERROR(Complete(type, &record));
+  KeepMaintained(type.fields, *stored, &record);
+  return record;
+}
+
 Result<ImportReport> Records::Import(const EntityType& type, RowSource& rows, bool dry_run,
                                      const Actor& actor,
                                      const std::function<void(int64_t)>& progress) {
@@ -549,30 +632,33 @@ Result<ImportReport> Records::Import(const EntityType& type, RowSource& rows, bo
       report.problems.push_back({row.line, "", "expected a JSON object"});
       continue;
     }
-    // Textual references ("VUFO", "partyfacts:4898"), at any depth, become ids in place.
-    std::vector<FieldViolation> unresolved;
-    RETURN_IF_ERROR(ResolveReferences(*tx, type.fields, "", &row.values, &unresolved));
-    if (!unresolved.empty()) {
-      problem(Error{ErrorCode::kInvalidArgument, "", std::move(unresolved)});
+    // An export's own uuid is kept (so references to it by uuid resolve in another database);
+    // the other fields Amity maintains are not imported.
+    Json uuid = row.values.value("uuid", Json());
+    if (!uuid.is_null() && !IsUuid(uuid)) {
+      report.problems.push_back({row.line, "uuid", "expected a uuid like 0190a0e4-…, got " + uuid.dump()});
       continue;
     }
-    auto record = domain::DecodeInput(type, row.values, DecodeMode::kCreate, ref_);
+    auto record = DecodeRow(*tx, type, std::move(row.values), nullptr);
     if (!record) {
       problem(record.error());
-      continue;
-    }
-    domain::ApplyDefaults(type, &*record);
-    if (auto st = Complete(type, &*record); !st) {
-      problem(st.error());
       continue;
     }
     if (auto st = CheckStored(*tx, type, *record, std::nullopt); !st) {
       problem(st.error());
       continue;
     }
+    if (!uuid.is_null()) {
+      ASSIGN_OR_RETURN(std::vector<int64_t> same, tx->FindIds(type, "uuid", uuid, 1));
+      if (!same.empty()) {
+        report.problems.push_back({row.line, "uuid", uuid.get<std::string>() + " already identifies " +
+                                                         Describe(type, same[0])});
+        continue;
+      }
+    }
     if (report.problems.empty()) {
       record->update(common);
-      (*record)["uuid"] = NewUuid(clock_);
+      (*record)["uuid"] = uuid.is_null() ? Json(NewUuid(clock_)) : uuid;
       auto id = tx->Insert(type, *record);
       if (!id) {
         problem(id.error());
@@ -587,6 +673,170 @@ Result<ImportReport> Records::Import(const EntityType& type, RowSource& rows, bo
     report.created = 0;
     return report;  // the transaction rolls back
   }
+  RETURN_IF_ERROR(tx->Commit());
+  return report;
+}
+
+Json HistoryJson(const HistoryEntry& e) {
+  return Json{{"entity", e.entity}, {"record_id", e.record_id}, {"version", e.version}, {"at", e.at},
+              {"actor", e.actor},   {"action", e.action},       {"changes", e.changes}};
+}
+
+Result<LoadReport> Records::LoadDump(DumpSource& dump) {
+  const domain::Registry& reg = domain::Registry::Get();
+  ASSIGN_OR_RETURN(std::unique_ptr<Transaction> tx, store_.BeginWrite());
+  // Checked with the write transaction held: nothing can be written meanwhile.
+  for (const EntityType& type : reg.types()) {
+    if (type.reference_data) continue;
+    for (const bool deleted : {false, true}) {
+      domain::Query q;
+      q.limit = 1;
+      q.deleted = deleted;
+      ASSIGN_OR_RETURN(Page page, store_.List(type, q));
+      if (!page.items.empty()) {
+        return Fail(ErrorCode::kFailedPrecondition,
+                    "the database already has " + type.plural + (deleted ? " (in the trash)" : "") +
+                        "; a dump is restored into a new database (reference data only)");
+      }
+    }
+  }
+  RETURN_IF_ERROR(tx->DeferReferenceChecks());
+  LoadReport report;
+  // References not found when their row was loaded: checked again at the end (forward ones).
+  struct Pending {
+    std::string source;
+    int64_t line;
+    std::string path, entity;
+    int64_t id;
+  };
+  std::vector<Pending> pending;
+  constexpr size_t kMaxProblems = 10000;
+  for (const EntityType& type : reg.types()) {
+    std::string source;
+    ASSIGN_OR_RETURN(std::unique_ptr<RowSource> rows, dump.Rows(type, &source));
+    if (!rows) continue;
+    ImportRow row;
+    int64_t& count = report.counts[type.name];
+    while (report.problems.size() < kMaxProblems) {
+      std::vector<ImportProblem> read_problems;
+      ASSIGN_OR_RETURN(bool more, rows->Next(&row, &read_problems));
+      for (ImportProblem& p : read_problems) {
+        p.source = source;
+        report.problems.push_back(std::move(p));
+      }
+      if (!more) break;
+      ++count;
+      auto problem = [&](const std::string& field, const std::string& reason) {
+        report.problems.push_back({row.line, field, reason, source});
+      };
+      auto problems = [&](const Error& e) {
+        if (e.fields.empty()) problem("", e.message);
+        for (const FieldViolation& v : e.fields) problem(v.field, v.reason);
+      };
+      const Json& in = row.values;
+      // The common fields are taken as they are, once their shape is right.
+      const Json id = in.value("id", Json());
+      if (!id.is_number_integer() || id.get<int64_t>() <= 0) {
+        problem("id", "expected a positive integer");
+        continue;
+      }
+      bool common_ok = true;
+      if (!IsUuid(in.value("uuid", Json()))) {
+        problem("uuid", "expected a uuid");
+        common_ok = false;
+      }
+      for (const char* f : {"created_at", "created_by", "updated_at", "updated_by"}) {
+        if (!in.value(f, Json()).is_string()) {
+          problem(f, "expected text");
+          common_ok = false;
+        }
+      }
+      const Json version = in.value("version", Json());
+      if (!version.is_number_integer() || version.get<int64_t>() < 1) {
+        problem("version", "expected an integer from 1");
+        common_ok = false;
+      }
+      const Json deleted_at = in.value("deleted_at", Json());
+      if (!deleted_at.is_null() && !deleted_at.is_string()) {
+        problem("deleted_at", "expected a date and time or null");
+        common_ok = false;
+      }
+      if (!common_ok) continue;
+      auto record = DecodeRow(*tx, type, in, &in);
+      if (!record) {
+        problems(record.error());
+        continue;
+      }
+      for (const char* f : {"id", "uuid", "created_at", "created_by", "updated_at", "updated_by",
+                            "version", "deleted_at"}) {
+        (*record)[f] = in.value(f, Json());
+      }
+      FillAbsent(type, &*record);
+      if (auto st = CheckUnique(*tx, type, *record, id.get<int64_t>()); !st) {
+        problems(st.error());
+        continue;
+      }
+      Status lookup_error;
+      domain::ForEachRef(type, *record, [&](const Field& f, const Field&, const Json& v, const std::string& path) {
+        if (!lookup_error || !v.is_number_integer()) return;
+        auto target = tx->Find(f.ref, v.get<int64_t>(), true);
+        if (!target) lookup_error = tl::unexpected(target.error());
+        else if (!*target) pending.push_back({source, row.line, path, f.ref, v.get<int64_t>()});
+      });
+      RETURN_IF_ERROR(lookup_error);
+      if (!report.problems.empty()) continue;  // checking only, from the first problem on
+      ASSIGN_OR_RETURN(std::optional<Json> existing, tx->Find(type.name, id.get<int64_t>(), true));
+      Status st = existing && type.reference_data ? tx->Replace(type, id.get<int64_t>(), *record)
+                                                  : tx->InsertExact(type, *record);
+      if (!st) problems(st.error());
+    }
+  }
+  std::string source;
+  ASSIGN_OR_RETURN(std::unique_ptr<RowSource> history, dump.History(&source));
+  ImportRow row;
+  while (history && report.problems.size() < kMaxProblems) {
+    std::vector<ImportProblem> read_problems;
+    ASSIGN_OR_RETURN(bool more, history->Next(&row, &read_problems));
+    for (ImportProblem& p : read_problems) {
+      p.source = source;
+      report.problems.push_back(std::move(p));
+    }
+    if (!more) break;
+    ++report.counts["history"];
+    const Json& h = row.values;
+    const EntityType* type = reg.ByName(h.value("entity", ""));
+    auto bad = [&](const std::string& field, const std::string& reason) {
+      report.problems.push_back({row.line, field, reason, source});
+    };
+    if (!type) {
+      bad("entity", "is not an entity type");
+      continue;
+    }
+    const Json record_id = h.value("record_id", Json()), version = h.value("version", Json());
+    if (!record_id.is_number_integer() || !version.is_number_integer() || !h.value("at", Json()).is_string() ||
+        !h.value("actor", Json()).is_string() || !h.value("action", Json()).is_string() ||
+        !h.value("changes", Json()).is_object()) {
+      bad("", "expected {entity, record_id, version, at, actor, action, changes}");
+      continue;
+    }
+    ASSIGN_OR_RETURN(std::optional<Json> target, tx->Find(type->name, record_id.get<int64_t>(), true));
+    if (!target && report.problems.empty()) {
+      bad("record_id", "no " + type->name + " with id " + std::to_string(record_id.get<int64_t>()));
+      continue;
+    }
+    if (!report.problems.empty()) continue;
+    RETURN_IF_ERROR(tx->AppendHistory({type->name, record_id.get<int64_t>(), version.get<int64_t>(),
+                                       h["at"].get<std::string>(), h["actor"].get<std::string>(),
+                                       h["action"].get<std::string>(), h["changes"]}));
+  }
+  if (report.problems.empty()) {
+    for (const Pending& p : pending) {
+      ASSIGN_OR_RETURN(std::optional<Json> target, tx->Find(p.entity, p.id, true));
+      if (!target) report.problems.push_back({p.line, p.path, "no " + p.entity + " with id " + std::to_string(p.id), p.source});
+    }
+  }
+  if (!report.problems.empty()) return report;  // the transaction rolls back
+  RETURN_IF_ERROR(dump.Verify(report.counts));
   RETURN_IF_ERROR(tx->Commit());
   return report;
 }

@@ -3,6 +3,8 @@
 // references, uniqueness, the entity's own rules, versions and history happen, once for all
 // engines and all callers (HTTP, CLI, import, demo).
 #include <functional>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -27,8 +29,12 @@ struct ImportRow {
 };
 
 struct ImportProblem {
+  ImportProblem() = default;
+  ImportProblem(int64_t line, std::string field, std::string reason, std::string source = {})
+      : line(line), field(std::move(field)), reason(std::move(reason)), source(std::move(source)) {}
   int64_t line = 0;
   std::string field, reason;
+  std::string source;  // the file, when a load reads several (a dump); else empty
 };
 
 // Where an import's rows come from, one at a time (files are streamed, never held whole).
@@ -61,6 +67,29 @@ struct ImportReport {
   int64_t created = 0;
   std::vector<ImportProblem> problems;  // empty when the import is (or would be) committed
 };
+
+// A dump being loaded (io/dump.h reads one from a directory): the rows of each type, as
+// ExportRecords writes them with ExportOptions::as_stored, and the history entries, as
+// HistoryJson writes them.
+class DumpSource {
+ public:
+  virtual ~DumpSource() = default;
+  // The rows of `type`, or nullptr when the dump has none; `name` is set to where they come
+  // from (for messages).
+  virtual Result<std::unique_ptr<RowSource>> Rows(const EntityType& type, std::string* name) = 0;
+  virtual Result<std::unique_ptr<RowSource>> History(std::string* name) = 0;
+  // Called before the commit with the rows read per type name (and "history"); an error stops
+  // the load and nothing is written.
+  virtual Status Verify(const std::map<std::string, int64_t>& counts) = 0;
+};
+
+struct LoadReport {
+  std::map<std::string, int64_t> counts;  // rows loaded per type name, and "history"
+  std::vector<ImportProblem> problems;    // empty when the load was committed
+};
+
+// A history entry as one JSON object (a dump's line), and back.
+Json HistoryJson(const HistoryEntry& entry);
 
 class Records {
  public:
@@ -114,6 +143,14 @@ class Records {
                               const Actor& actor,
                               const std::function<void(int64_t)>& progress = {});
 
+  // Loads a dump into a database that holds reference data only (else kFailedPrecondition),
+  // in one transaction, all or nothing: every record with its own id, uuid and common fields,
+  // every history entry. Records are checked as an import checks them (values, the record's
+  // rules, uniqueness, and that every reference points at a record of the dump or the
+  // reference data, live or not); references may point forward. Reference data in the dump
+  // replaces the database's (same id). Problems come with their file, line and field.
+  Result<LoadReport> LoadDump(DumpSource& dump);
+
   // Creates countries and subdivisions from the reference data when the tables are empty.
   Status LoadReferenceData();
 
@@ -129,6 +166,14 @@ class Records {
   // only references the record did not already hold must point at live records.
   Status CheckStored(Transaction& tx, const EntityType& type, const Json& record,
                      std::optional<int64_t> id, const Json* before = nullptr);
+  // Unique fields, identifiers and EntityType::unique_together (part of CheckStored).
+  Status CheckUnique(Transaction& tx, const EntityType& type, const Json& record,
+                     std::optional<int64_t> id);
+  // One input row checked as a create checks it, before stored rules: textual references
+  // resolved, fields Amity maintains dropped, values decoded, defaults applied, derived fields
+  // and the record's own rules. With `stored` (a dump row: `values` itself), no defaults, and
+  // the maintained fields are taken from it as they are.
+  Result<Json> DecodeRow(Transaction& tx, const EntityType& type, Json values, const Json* stored);
   Json NewCommon(const Actor& actor) const;
   // Read-time derived fields (EntityType::derive_on_read).
   void OnRead(const EntityType& type, Json* record) const;

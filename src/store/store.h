@@ -80,6 +80,14 @@ class Transaction : public domain::Lookup {
   virtual Result<int64_t> Insert(const EntityType& type, const Json& record) = 0;
   // Replaces the stored record `id` with `record` (the whole record, common fields included).
   virtual Status Replace(const EntityType& type, int64_t id, const Json& record) = 0;
+  // Inserts `record` with its own id and every common field as given (restoring a dump); ids
+  // given by Insert afterwards are above it. kAlreadyExists when the id or uuid is taken.
+  // Identifiers and links are written as Insert writes them.
+  virtual Status InsertExact(const EntityType& type, const Json& record) = 0;
+  // From now until Commit, references between records (foreign keys) are checked at Commit
+  // instead of per statement: a restore inserts records that point forward (an organisation's
+  // affiliation, a plan's policy documents). Commit fails with kInvalidArgument if one dangles.
+  virtual Status DeferReferenceChecks() = 0;
   virtual Status AppendHistory(const HistoryEntry& entry) = 0;
   // Many more inserts of `type` follow (an import): the engine may trade per-row index upkeep
   // for a rebuild at commit. Nothing about the result differs.
@@ -112,6 +120,9 @@ class Store {
                                                       int64_t offset, int limit) = 0;
   // Newest first.
   virtual Result<std::vector<HistoryEntry>> History(const EntityType& type, int64_t id) = 0;
+  // Every history entry of every record, in the order they were appended; stops at the first
+  // error `fn` returns.
+  virtual Status ScanHistory(const std::function<Status(const HistoryEntry&)>& fn) = 0;
   // A number that changes whenever a committed write touches `entity` (in any process).
   virtual Result<int64_t> Generation(const std::string& entity) = 0;
   // Live (not deleted) records per entity type.

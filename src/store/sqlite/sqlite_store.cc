@@ -464,16 +464,37 @@ class SqliteTransaction final : public Transaction {
   }
 
   Result<int64_t> Insert(const EntityType& type, const Json& record) override {
+    return InsertRow(type, record, false);
+  }
+
+  Status InsertExact(const EntityType& type, const Json& record) override {
+    auto id = record.find("id");
+    if (id == record.end() || !id->is_number_integer()) {
+      return Fail(ErrorCode::kInternal, "InsertExact needs the record's id");
+    }
+    ASSIGN_OR_RETURN(int64_t got, InsertRow(type, record, true));
+    if (got != id->get<int64_t>()) return Fail(ErrorCode::kInternal, "the row got another id");
+    return {};
+  }
+
+  Status DeferReferenceChecks() override {
+    // Reset by SQLite itself at the end of the transaction.
+    return conn_->Exec("PRAGMA defer_foreign_keys=ON");
+  }
+
+  // With `with_id`, the record's id is inserted too (SQLite's next rowid is above the largest).
+  Result<int64_t> InsertRow(const EntityType& type, const Json& record, bool with_id) {
     const std::vector<Column>& cols = ColumnsOf(type);
-    sqlite3_stmt*& s = insert_stmt_[&type];
+    sqlite3_stmt*& s = (with_id ? insert_exact_stmt_ : insert_stmt_)[&type];
+    const size_t first = with_id ? 0 : 1;
     if (s) {
       sqlite3_reset(s);
       sqlite3_clear_bindings(s);
     } else {
       std::string names, marks;
-      for (size_t i = 1; i < cols.size(); ++i) {  // all but id
-        names += (i > 1 ? ", " : "") + Quote(cols[i].name);
-        marks += i > 1 ? ", ?" : "?";
+      for (size_t i = first; i < cols.size(); ++i) {  // all but id, unless with_id
+        names += (i > first ? ", " : "") + Quote(cols[i].name);
+        marks += i > first ? ", ?" : "?";
       }
       ASSIGN_OR_RETURN(s, conn_->Prepare("INSERT INTO " + Quote(TableOf(type)) + " (" + names +
                                          ") VALUES (" + marks + ")", true));
@@ -485,7 +506,7 @@ class SqliteTransaction final : public Transaction {
       auto p = positions.find(it.key());
       if (p == positions.end()) continue;
       for (size_t i : p->second) {
-        if (i > 0) BindColumn(s, static_cast<int>(i), record, cols[i]);
+        if (i >= first) BindColumn(s, static_cast<int>(i + 1 - first), record, cols[i]);
       }
     }
     const int rc = sqlite3_step(s);
@@ -644,7 +665,7 @@ class SqliteTransaction final : public Transaction {
   std::set<std::string> touched_;
   std::map<const EntityType*, std::vector<std::string>> deferred_;  // index SQL to rebuild
   // Prepared once per transaction and type (owned by the connection's statement cache).
-  std::map<const EntityType*, sqlite3_stmt*> insert_stmt_;
+  std::map<const EntityType*, sqlite3_stmt*> insert_stmt_, insert_exact_stmt_;
 };
 
 class SqliteStore final : public Store {
@@ -814,6 +835,30 @@ class SqliteStore final : public Store {
     }
     if (rc != SQLITE_DONE) return tl::unexpected(SqlError(r.conn->db(), rc, "history"));
     return out;
+  }
+
+  Status ScanHistory(const std::function<Status(const HistoryEntry&)>& fn) override {
+    Reader r(this);
+    ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                     r.conn->Prepare("SELECT entity, record_id, version, at, actor, action, changes "
+                                     "FROM history ORDER BY id"));
+    int rc = SQLITE_DONE;
+    Status st;
+    while (st && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+      HistoryEntry e;
+      e.entity = ColumnValue(s, 0, ColumnKind::kText).get<std::string>();
+      e.record_id = sqlite3_column_int64(s, 1);
+      e.version = sqlite3_column_int64(s, 2);
+      e.at = ColumnValue(s, 3, ColumnKind::kText).get<std::string>();
+      e.actor = ColumnValue(s, 4, ColumnKind::kText).get<std::string>();
+      e.action = ColumnValue(s, 5, ColumnKind::kText).get<std::string>();
+      e.changes = ColumnValue(s, 6, ColumnKind::kJson);
+      st = fn(e);
+    }
+    sqlite3_reset(s);
+    RETURN_IF_ERROR(st);
+    if (rc != SQLITE_DONE) return tl::unexpected(SqlError(r.conn->db(), rc, "history"));
+    return {};
   }
 
   Result<int64_t> Generation(const std::string& entity) override {

@@ -1,0 +1,33 @@
+#pragma once
+// A dump: the whole database as files, which a restore turns back into the same database.
+//
+//   DIR/manifest.json          {"format": "amity-dump", "version": 1,
+//                               "types": [{"entity", "file", "records", "live", "sha256"}, …],
+//                               "history": {"file", "entries", "sha256"},
+//                               "files": [{"file", "size", "sha256"}, …]}
+//   DIR/<plural>.jsonl         every record of a type (the trash too), every field, as stored
+//                              (ExportRecords with ExportOptions::as_stored), in registry order
+//   DIR/history.jsonl          every history entry, in the order they were written (HistoryJson)
+//   DIR/files/<sha256>         the documents' uploaded files, named by content
+//
+// The same database dumps to the same bytes (keys sorted, records by id, no dump time), so two
+// dumps can be compared with cmp. A dump reads committed data type by type: take it from a
+// quiet database (or a backup) for a consistent one.
+#include <string>
+
+#include "io/files.h"
+#include "store/records.h"
+
+namespace amity::io {
+
+// Writes the dump into `dir`, which must not exist or be empty. Returns the manifest.
+Result<domain::Json> WriteDump(store::Records& records, const FileStore& files, const std::string& dir);
+
+// Checks the manifest and every file's checksum, stores the files, then loads the records and
+// history (Records::LoadDump: an empty database only, one transaction) and checks the counts
+// against the manifest before and after the commit. Problems in rows are in the report (nothing
+// written); anything else is an error.
+Result<store::LoadReport> RestoreDump(store::Records& records, const FileStore& files,
+                                      const std::string& dir);
+
+}  // namespace amity::io
