@@ -223,9 +223,9 @@ Result<Json> Records::Timeline(const EntityType& subject, int64_t id, const std:
 
 Result<Json> Records::LastContact(const EntityType& subject, const std::string& key) {
   // Dated by today (UTC) at the latest: a visit planned for next month is not a contact yet.
-  ASSIGN_OR_RETURN(std::vector<TimelineEntry> last, store_.Timeline(subject.name, key, "", Today(), 0, 1));
-  if (last.empty()) return Json();
-  return Json{{"at", last[0].at}, {"entity", last[0].entity}, {"id", last[0].record_id}};
+  ASSIGN_OR_RETURN(std::optional<TimelineEntry> last, store_.LastLinked(subject.name, key, Today()));
+  if (!last) return Json();
+  return Json{{"at", last->at}, {"entity", last->entity}, {"id", last->record_id}};
 }
 
 Result<std::vector<GroupCount>> Records::Count(const EntityType& type, const domain::Query& query,

@@ -118,6 +118,10 @@ class Store {
   virtual Result<std::vector<TimelineEntry>> Timeline(const std::string& target, const std::string& key,
                                                       const std::string& entity, const std::string& until,
                                                       int64_t offset, int limit) = 0;
+  // The latest dated link to `target` `key` on or before `until`: the last contact. (Timeline
+  // with limit 1 says the same; this is one index seek, as it runs on every GET of a partner.)
+  virtual Result<std::optional<TimelineEntry>> LastLinked(const std::string& target, const std::string& key,
+                                                          const std::string& until) = 0;
   // Newest first.
   virtual Result<std::vector<HistoryEntry>> History(const EntityType& type, int64_t id) = 0;
   // Every history entry of every record, in the order they were appended; stops at the first

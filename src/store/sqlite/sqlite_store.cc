@@ -814,6 +814,30 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  Result<std::optional<TimelineEntry>> LastLinked(const std::string& target, const std::string& key,
+                                                  const std::string& until) override {
+    Reader r(this);
+    ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                     r.conn->Prepare("SELECT entity, record_id, item, field, at FROM link WHERE target = ? "
+                                     "AND target_key = ? AND at <= ? AND at <> '' ORDER BY at DESC LIMIT 1"));
+    BindAll(s, {target, key, until});
+    const int rc = sqlite3_step(s);
+    std::optional<TimelineEntry> out;
+    if (rc == SQLITE_ROW) {
+      TimelineEntry e;
+      e.entity = ColumnValue(s, 0, ColumnKind::kText).get<std::string>();
+      e.record_id = sqlite3_column_int64(s, 1);
+      e.item = sqlite3_column_int64(s, 2);
+      if (e.item >= 0) e.field = ColumnValue(s, 3, ColumnKind::kText).get<std::string>();
+      e.at = ColumnValue(s, 4, ColumnKind::kText).get<std::string>();
+      out = std::move(e);
+    } else if (rc != SQLITE_DONE) {
+      return tl::unexpected(SqlError(r.conn->db(), rc, "last link"));
+    }
+    sqlite3_reset(s);
+    return out;
+  }
+
   Result<std::vector<HistoryEntry>> History(const EntityType& type, int64_t id) override {
     Reader r(this);
     ASSIGN_OR_RETURN(sqlite3_stmt * s,
