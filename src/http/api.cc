@@ -391,16 +391,16 @@ Response Api::HandleApi(const Request& req, const std::vector<std::string>& seg,
   if (seg.size() == 2) {
     if (m == "GET") {
       if (auto st = NoParams(params); !st) return ErrorResponse(st.error());
-      auto r = records_.GetText(*type, *id);
+      // A partner's GET carries its last contact, derived from what links to it.
+      auto r = records_.GetText(*type, *id, type->timeline_subject);
       if (!r) return ErrorResponse(r.error());
       Response response;
       response.body = std::move(r->json);
       if (type->timeline_subject && response.body.ends_with("}")) {
-        // The last contact, derived from what links to the record (never stored, never typed).
-        auto last = records_.LastContact(*type, type->key_field.empty() ? std::to_string(*id) : seg[1]);
-        if (!last) return ErrorResponse(last.error());
         response.body.pop_back();
-        response.body.append(",\"last_contact\":").append(last->dump()).push_back('}');
+        response.body.append(",\"last_contact\":")
+            .append(store::Records::LastContactJson(r->last_linked).dump())
+            .push_back('}');
       }
       response.With("ETag", ETag(r->version));
       return response;

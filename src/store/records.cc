@@ -178,8 +178,9 @@ Result<TextPage> Records::ListText(const EntityType& type, const domain::Query& 
   return page;
 }
 
-Result<TextRecord> Records::GetText(const EntityType& type, int64_t id) {
-  ASSIGN_OR_RETURN(std::optional<TextRecord> r, store_.GetText(type, id));
+Result<TextRecord> Records::GetText(const EntityType& type, int64_t id, bool last_contact) {
+  const std::string today = last_contact ? Today() : std::string();
+  ASSIGN_OR_RETURN(std::optional<TextRecord> r, store_.GetText(type, id, last_contact ? &today : nullptr));
   if (!r) return Fail(ErrorCode::kNotFound, "no " + Describe(type, id));
   if (type.derive_on_read) {
     Json record = Json::parse(r->json);
@@ -224,6 +225,10 @@ Result<Json> Records::Timeline(const EntityType& subject, int64_t id, const std:
 Result<Json> Records::LastContact(const EntityType& subject, const std::string& key) {
   // Dated by today (UTC) at the latest: a visit planned for next month is not a contact yet.
   ASSIGN_OR_RETURN(std::optional<TimelineEntry> last, store_.LastLinked(subject.name, key, Today()));
+  return LastContactJson(last);
+}
+
+Json Records::LastContactJson(const std::optional<TimelineEntry>& last) {
   if (!last) return Json();
   return Json{{"at", last->at}, {"entity", last->entity}, {"id", last->record_id}};
 }

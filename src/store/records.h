@@ -106,7 +106,8 @@ class Records {
   Result<Page> List(const EntityType& type, const domain::Query& query);
   // The same as JSON text (see Store::ListText and Store::GetText).
   Result<TextPage> ListText(const EntityType& type, const domain::Query& query);
-  Result<TextRecord> GetText(const EntityType& type, int64_t id);
+  // With `last_contact`, the record's last contact (LastContact) comes with it.
+  Result<TextRecord> GetText(const EntityType& type, int64_t id, bool last_contact = false);
   // Counts per value; served from a cache that any committed write to the type invalidates.
   Result<std::vector<GroupCount>> Count(const EntityType& type, const domain::Query& query,
                                         const std::string& cache_key);
@@ -117,6 +118,7 @@ class Records {
                         int64_t offset);
   // The latest dated record linking to it up to today: {at, entity, id}, or null.
   Result<Json> LastContact(const EntityType& subject, const std::string& key);
+  static Json LastContactJson(const std::optional<TimelineEntry>& last);
   // Today's date (UTC) as the clock sees it: what read-time derived fields use.
   std::string Today() const;
 

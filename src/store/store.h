@@ -36,10 +36,20 @@ struct TextPage {
   std::optional<int64_t> total;
 };
 
-// One record as JSON text, with its version (for ETags).
+// One entry of a timeline: a record (or one dated item of it) that links to the subject.
+struct TimelineEntry {
+  std::string entity;
+  int64_t record_id = 0;
+  int64_t item = -1;   // the item of a kObjects field dated on its own (an aid transaction)
+  std::string field;   // that kObjects field, when item >= 0
+  std::string at;
+};
+
+// One record as JSON text, with its version (for ETags) and, when asked, its last contact.
 struct TextRecord {
   std::string json;
   int64_t version = 0;
+  std::optional<TimelineEntry> last_linked;
 };
 
 struct GroupCount {
@@ -53,15 +63,6 @@ struct HistoryEntry {
   int64_t version = 0;
   std::string at, actor, action;  // action: update, delete, restore
   Json changes;                   // {field: {"before": …, "after": …}}
-};
-
-// One entry of a timeline: a record (or one dated item of it) that links to the subject.
-struct TimelineEntry {
-  std::string entity;
-  int64_t record_id = 0;
-  int64_t item = -1;   // the item of a kObjects field dated on its own (an aid transaction)
-  std::string field;   // that kObjects field, when item >= 0
-  std::string at;
 };
 
 // A write transaction. Rolls back unless Commit() succeeds. Writes are serialised: at most one
@@ -110,7 +111,10 @@ class Store {
   // List and Get as JSON text, byte for byte what dumping List's or Get's records prints
   // (keys sorted): the API's hot paths, without building JSON objects.
   virtual Result<TextPage> ListText(const EntityType& type, const domain::Query& query) = 0;
-  virtual Result<std::optional<TextRecord>> GetText(const EntityType& type, int64_t id) = 0;
+  // With `last_linked_until`, also the record's LastLinked(type, its key, until), read on the
+  // same connection (a GET of a partner carries its last contact).
+  virtual Result<std::optional<TextRecord>> GetText(const EntityType& type, int64_t id,
+                                                    const std::string* last_linked_until = nullptr) = 0;
   virtual Result<std::vector<GroupCount>> Count(const EntityType& type,
                                                 const domain::Query& query) = 0;
   // What links to `target` `key` (domain::Link), newest first, optionally of one entity type

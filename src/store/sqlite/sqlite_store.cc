@@ -271,6 +271,15 @@ void AppendRowJson(sqlite3_stmt* s, const EntityType& type, std::string* out) {
   out->push_back('}');
 }
 
+// The position of a field's column in SelectList.
+int ColumnIndex(const EntityType& type, const std::string& field) {
+  const std::vector<Column>& cols = ColumnsOf(type);
+  for (size_t i = 0; i < cols.size(); ++i) {
+    if (cols[i].field->name == field && cols[i].part.empty()) return static_cast<int>(i);
+  }
+  return -1;
+}
+
 const std::string& SelectList(const EntityType& type) {
   static std::mutex mu;
   static std::map<const EntityType*, std::string> cache;
@@ -739,20 +748,29 @@ class SqliteStore final : public Store {
     return page;
   }
 
-  Result<std::optional<TextRecord>> GetText(const EntityType& type, int64_t id) override {
+  Result<std::optional<TextRecord>> GetText(const EntityType& type, int64_t id,
+                                            const std::string* last_linked_until) override {
     Reader r(this);
     ASSIGN_OR_RETURN(sqlite3_stmt * s, r.conn->Prepare(GetByIdSql(type)));
     sqlite3_bind_int64(s, 1, id);
     const int rc = sqlite3_step(s);
     std::optional<TextRecord> out;
+    std::string key;
     if (rc == SQLITE_ROW) {
       out.emplace();
       AppendRowJson(s, type, &out->json);
       out->version = sqlite3_column_int64(s, kVersionColumn);
+      if (last_linked_until) {
+        key = type.key_field.empty() ? std::to_string(id)
+                                     : ColumnValue(s, ColumnIndex(type, type.key_field), ColumnKind::kText).get<std::string>();
+      }
     } else if (rc != SQLITE_DONE) {
       return tl::unexpected(SqlError(r.conn->db(), rc, "get " + type.name));
     }
     sqlite3_reset(s);
+    if (out && last_linked_until) {
+      ASSIGN_OR_RETURN(out->last_linked, LastLinkedOn(*r.conn, type.name, key, *last_linked_until));
+    }
     return out;
   }
 
@@ -817,8 +835,13 @@ class SqliteStore final : public Store {
   Result<std::optional<TimelineEntry>> LastLinked(const std::string& target, const std::string& key,
                                                   const std::string& until) override {
     Reader r(this);
+    return LastLinkedOn(*r.conn, target, key, until);
+  }
+
+  static Result<std::optional<TimelineEntry>> LastLinkedOn(Conn& conn, const std::string& target,
+                                                           const std::string& key, const std::string& until) {
     ASSIGN_OR_RETURN(sqlite3_stmt * s,
-                     r.conn->Prepare("SELECT entity, record_id, item, field, at FROM link WHERE target = ? "
+                     conn.Prepare("SELECT entity, record_id, item, field, at FROM link WHERE target = ? "
                                      "AND target_key = ? AND at <= ? AND at <> '' ORDER BY at DESC LIMIT 1"));
     BindAll(s, {target, key, until});
     const int rc = sqlite3_step(s);
@@ -832,7 +855,7 @@ class SqliteStore final : public Store {
       e.at = ColumnValue(s, 4, ColumnKind::kText).get<std::string>();
       out = std::move(e);
     } else if (rc != SQLITE_DONE) {
-      return tl::unexpected(SqlError(r.conn->db(), rc, "last link"));
+      return tl::unexpected(SqlError(conn.db(), rc, "last link"));
     }
     sqlite3_reset(s);
     return out;
