@@ -197,7 +197,7 @@ Result<Json> Records::Timeline(const EntityType& subject, int64_t id, const std:
   if (!subject.key_field.empty()) key = record[subject.key_field].get<std::string>();
   // One more than asked, to know whether there is a next page.
   ASSIGN_OR_RETURN(std::vector<TimelineEntry> entries,
-                   store_.Timeline(subject.name, key, entity, "", offset, limit + 1));
+                   store_.Timeline(subject.name, key, entity, offset, limit + 1));
   const bool more = static_cast<int>(entries.size()) > limit;
   if (more) entries.pop_back();
   Json items = Json::array();

@@ -118,10 +118,10 @@ class Store {
   virtual Result<std::vector<GroupCount>> Count(const EntityType& type,
                                                 const domain::Query& query) = 0;
   // What links to `target` `key` (domain::Link), newest first, optionally of one entity type
-  // only and dated on or before `until` only; `offset` entries skipped, at most `limit`.
+  // only; `offset` entries skipped, at most `limit`.
   virtual Result<std::vector<TimelineEntry>> Timeline(const std::string& target, const std::string& key,
-                                                      const std::string& entity, const std::string& until,
-                                                      int64_t offset, int limit) = 0;
+                                                      const std::string& entity, int64_t offset,
+                                                      int limit) = 0;
   // The latest dated link to `target` `key` on or before `until`: the last contact. (Timeline
   // with limit 1 says the same; this is one index seek, as it runs on every GET of a partner.)
   virtual Result<std::optional<TimelineEntry>> LastLinked(const std::string& target, const std::string& key,

@@ -271,6 +271,26 @@ void AppendRowJson(sqlite3_stmt* s, const EntityType& type, std::string* out) {
   out->push_back('}');
 }
 
+// The ids in the first column of every row the statement gives.
+Result<std::vector<int64_t>> CollectIds(Conn& conn, sqlite3_stmt* s, const char* what) {
+  std::vector<int64_t> out;
+  int rc;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) out.push_back(sqlite3_column_int64(s, 0));
+  if (rc != SQLITE_DONE) return tl::unexpected(SqlError(conn.db(), rc, what));
+  return out;
+}
+
+// A link row read as a timeline entry: columns entity, record_id, item, field, at.
+TimelineEntry TimelineEntryAt(sqlite3_stmt* s) {
+  TimelineEntry e;
+  e.entity = ColumnValue(s, 0, ColumnKind::kText).get<std::string>();
+  e.record_id = sqlite3_column_int64(s, 1);
+  e.item = sqlite3_column_int64(s, 2);
+  if (e.item >= 0) e.field = ColumnValue(s, 3, ColumnKind::kText).get<std::string>();
+  e.at = ColumnValue(s, 4, ColumnKind::kText).get<std::string>();
+  return e;
+}
+
 // The position of a field's column in SelectList.
 int ColumnIndex(const EntityType& type, const std::string& field) {
   const std::vector<Column>& cols = ColumnsOf(type);
@@ -414,11 +434,7 @@ class SqliteTransaction final : public Transaction {
     params.push_back(limit);
     ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(sql));
     BindAll(s, params);
-    std::vector<int64_t> out;
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) out.push_back(sqlite3_column_int64(s, 0));
-    if (rc != SQLITE_DONE) return tl::unexpected(SqlError(conn_->db(), rc, "linked"));
-    return out;
+    return CollectIds(*conn_, s, "linked");
   }
 
   Result<std::vector<int64_t>> Matching(std::string_view entity, const Json& where,
@@ -445,11 +461,7 @@ class SqliteTransaction final : public Transaction {
     params.push_back(limit);
     ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(sql));
     BindAll(s, params);
-    std::vector<int64_t> out;
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) out.push_back(sqlite3_column_int64(s, 0));
-    if (rc != SQLITE_DONE) return tl::unexpected(SqlError(conn_->db(), rc, "find"));
-    return out;
+    return CollectIds(*conn_, s, "find");
   }
 
   Result<std::vector<int64_t>> FindIds(const EntityType& type, const std::string& field,
@@ -465,11 +477,7 @@ class SqliteTransaction final : public Transaction {
     }
     ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(sql));
     BindAll(s, params);
-    std::vector<int64_t> out;
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) out.push_back(sqlite3_column_int64(s, 0));
-    if (rc != SQLITE_DONE) return tl::unexpected(SqlError(conn_->db(), rc, "find"));
-    return out;
+    return CollectIds(*conn_, s, "find");
   }
 
   Result<int64_t> Insert(const EntityType& type, const Json& record) override {
@@ -795,8 +803,8 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<TimelineEntry>> Timeline(const std::string& target, const std::string& key,
-                                              const std::string& entity, const std::string& until,
-                                              int64_t offset, int limit) override {
+                                              const std::string& entity, int64_t offset,
+                                              int limit) override {
     Reader r(this);
     // One entry per record (or dated item) however many of its fields link to the subject.
     std::string sql =
@@ -807,10 +815,6 @@ class SqliteStore final : public Store {
       sql += " AND entity = ?";
       params.push_back(entity);
     }
-    if (!until.empty()) {
-      sql += " AND at <= ? AND at <> ''";
-      params.push_back(until);
-    }
     sql += " GROUP BY entity, record_id, item ORDER BY max(at) DESC, entity, record_id DESC, item "
            "DESC LIMIT ? OFFSET ?";
     params.push_back(limit);
@@ -820,13 +824,7 @@ class SqliteStore final : public Store {
     std::vector<TimelineEntry> out;
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-      TimelineEntry e;
-      e.entity = ColumnValue(s, 0, ColumnKind::kText).get<std::string>();
-      e.record_id = sqlite3_column_int64(s, 1);
-      e.item = sqlite3_column_int64(s, 2);
-      if (e.item >= 0) e.field = ColumnValue(s, 3, ColumnKind::kText).get<std::string>();
-      e.at = ColumnValue(s, 4, ColumnKind::kText).get<std::string>();
-      out.push_back(std::move(e));
+      out.push_back(TimelineEntryAt(s));
     }
     if (rc != SQLITE_DONE) return tl::unexpected(SqlError(r.conn->db(), rc, "timeline"));
     return out;
@@ -847,13 +845,7 @@ class SqliteStore final : public Store {
     const int rc = sqlite3_step(s);
     std::optional<TimelineEntry> out;
     if (rc == SQLITE_ROW) {
-      TimelineEntry e;
-      e.entity = ColumnValue(s, 0, ColumnKind::kText).get<std::string>();
-      e.record_id = sqlite3_column_int64(s, 1);
-      e.item = sqlite3_column_int64(s, 2);
-      if (e.item >= 0) e.field = ColumnValue(s, 3, ColumnKind::kText).get<std::string>();
-      e.at = ColumnValue(s, 4, ColumnKind::kText).get<std::string>();
-      out = std::move(e);
+      out = TimelineEntryAt(s);
     } else if (rc != SQLITE_DONE) {
       return tl::unexpected(SqlError(conn.db(), rc, "last link"));
     }
