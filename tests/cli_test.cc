@@ -129,11 +129,77 @@ TEST(Cli, ImportsExportsAndListsEveryBadRow) {
   EXPECT_EQ(first["created_by"], "cli");
 }
 
+// Custom fields from the command line: added, listed, filled by a CSV import (custom.NAME
+// columns), exported the same way, and removed with their values kept in history.
+TEST(Cli, CustomFieldsAddImportExportRemove) {
+  TempDir dir;
+  Outcome add = Amity(dir, {"field", "add", "organisations", "tet_greeting", "--type", "boolean",
+                            "--label-en", "Receives Tết greetings", "--label-vi", "Nhận thiệp chúc Tết"});
+  EXPECT_EQ(add.exit_code, 0) << add.err;
+  EXPECT_EQ(add.out, "added custom field tet_greeting to organisation (id 1)\n");
+  Outcome desk = Amity(dir, {"field", "add", "organisation", "desk", "--type", "enum", "--value",
+                             "europe=Europe|Châu Âu", "--value", "asia"});
+  EXPECT_EQ(desk.exit_code, 0) << desk.err;
+  Outcome person = Amity(dir, {"field", "add", "persons", "religion", "--type", "text"});
+  EXPECT_EQ(person.exit_code, 1);
+  EXPECT_EQ(person.err.substr(0, 40), "amity: entity: unknown value \"person\"; a");
+  Outcome twice = Amity(dir, {"field", "add", "organisations", "desk", "--type", "text"});
+  EXPECT_EQ(twice.exit_code, 1);
+  EXPECT_EQ(twice.err, "amity: name: already used by custom_field 2 (name \"desk\", entity \"organisation\")\n");
+  Outcome list = Amity(dir, {"field", "list"});
+  EXPECT_EQ(list.out,
+            "organisation\ttet_greeting\tboolean\tReceives Tết greetings\n"
+            "organisation\tdesk\tenum\tdesk [europe, asia]\n");
+  Outcome unknown = Amity(dir, {"field", "list", "partners"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_EQ(unknown.err, "amity: unknown type \"partners\"\n");
+
+  Write(dir.File("bad.csv"), "name,kind,custom.tet_greeting,custom.desk\nA,ngo,maybe,asia\nB,ngo,yes,africa\n");
+  Outcome bad = Amity(dir, {"import", "organisations", dir.File("bad.csv")});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_EQ(bad.err, dir.File("bad.csv") + ":2: custom.tet_greeting: expected true or false, got \"maybe\"\n" +
+                         dir.File("bad.csv") + ":3: custom.desk: unknown value \"africa\"; allowed: europe, asia\n"
+                         "amity: 2 problem(s) in " + dir.File("bad.csv") + "; nothing was imported\n");
+  Write(dir.File("nofield.csv"), "name,kind,custom.budget\nA,ngo,1\n");
+  Outcome nofield = Amity(dir, {"import", "organisations", dir.File("nofield.csv")});
+  EXPECT_EQ(nofield.exit_code, 1);
+  EXPECT_EQ(nofield.err, "amity: line 1: column \"custom.budget\" names no custom field of organisation "
+                         "(see amity field list organisation)\n");
+  Write(dir.File("good.csv"), "name,kind,custom.tet_greeting,custom.desk\nA,ngo,yes,asia\nB,ngo,,europe\n");
+  Outcome good = Amity(dir, {"import", "organisations", dir.File("good.csv")});
+  EXPECT_EQ(good.exit_code, 0) << good.err;
+  Outcome csv = Amity(dir, {"export", "organisations"});
+  std::istringstream lines(csv.out);
+  std::string header, a, b;
+  std::getline(lines, header);
+  std::getline(lines, a);
+  std::getline(lines, b);
+  EXPECT_TRUE(header.ends_with(",\"custom.tet_greeting\",\"custom.desk\"\r")) << header;
+  EXPECT_EQ(header.find("\"custom\","), std::string::npos) << header;
+  EXPECT_TRUE(a.ends_with(",\"true\",\"asia\"\r")) << a;
+  EXPECT_TRUE(b.ends_with(",,\"europe\"\r")) << b;
+
+  Outcome remove = Amity(dir, {"field", "remove", "organisations", "desk"});
+  EXPECT_EQ(remove.exit_code, 0) << remove.err;
+  EXPECT_EQ(remove.out, "removed custom field desk from organisation; its values are kept in each record's history\n");
+  Outcome again = Amity(dir, {"field", "remove", "organisations", "desk"});
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_EQ(again.err, "amity: organisation has no custom field \"desk\"\n");
+  Outcome jsonl = Amity(dir, {"export", "organisations", "--format", "jsonl"});
+  std::istringstream records(jsonl.out);
+  std::getline(records, a);
+  std::getline(records, b);
+  EXPECT_EQ(nlohmann::json::parse(a)["custom"], nlohmann::json({{"tet_greeting", true}}));
+  EXPECT_EQ(nlohmann::json::parse(b)["custom"], nullptr);
+  EXPECT_EQ(nlohmann::json::parse(b)["version"], 2);
+}
+
 TEST(Cli, DemoLoadsOnceAndBackupCopies) {
   TempDir dir;
   Outcome demo = Amity(dir, {"demo"});
   EXPECT_EQ(demo.exit_code, 0) << demo.err;
   EXPECT_EQ(demo.out,
+            "loaded 3 demo custom-fields\n"
             "loaded 51 demo units\nloaded 101 demo organisations\nloaded 28 demo persons\n"
             "loaded 17 demo relations\nloaded 7 demo policy-documents\nloaded 12 demo exchange-rates\n"
             "loaded 1 demo appeals\nloaded 85 demo delegations\nloaded 26 demo events\n"

@@ -2,6 +2,7 @@
 // into another database, and a whole database dumped, restored and dumped again to the same bytes.
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -121,7 +122,20 @@ void Populate(Fixture& f) {
   ASSERT_TRUE(f.records->Update(o, last_org, std::nullopt, {{"affiliation", newest_org}, {"city", "Hà Nội"}}, actor));
   ASSERT_TRUE(f.records->Update(Type("delegation"), d1["id"].get<int64_t>(), std::nullopt,
                                 {{"accompanies", d2["id"]}}, actor));
+  // Custom fields: one in force with a value on a country (reference data, restored before the
+  // declarations in registry order); one removed after a partner now in the trash held a value
+  // (its declaration in the trash, the value only in history).
+  MustCreate(f, "custom_field", {{"entity", "country"}, {"name", "embassy_in_hanoi"}, {"type", "boolean"},
+                                 {"label", {{"en", "Has an embassy in Hà Nội"}}}});
+  const Json removed = MustCreate(f, "custom_field", {{"entity", "organisation"}, {"name", "budget_code"},
+                                                      {"type", "text"}, {"label", {{"vi", "Mã kinh phí"}}}});
+  auto germany = f.records->ResolveKey(Type("country"), "DE");
+  ASSERT_TRUE(germany);
+  ASSERT_TRUE(f.records->Update(Type("country"), *germany, std::nullopt,
+                                {{"custom", {{"embassy_in_hanoi", true}}}}, actor));
+  ASSERT_TRUE(f.records->Update(o, org2, std::nullopt, {{"custom", {{"budget_code", "NS-2024"}}}}, actor));
   ASSERT_TRUE(f.records->Delete(o, org2, std::nullopt, actor));
+  ASSERT_TRUE(f.records->Delete(Type("custom_field"), removed["id"].get<int64_t>(), std::nullopt, actor));
   ASSERT_TRUE(f.records->Delete(Type("delegation"), d2["id"].get<int64_t>(), std::nullopt, actor));
   ASSERT_TRUE(f.records->Restore(Type("delegation"), d2["id"].get<int64_t>(), actor));
   auto stored = io::FileStore(f.dir.File("files")).Put("Protokoll der Jahresversammlung\n");
@@ -232,6 +246,93 @@ TEST(DumpRestore, RefusesAChangedFileAndABadValueWithItsLine) {
 }
 
 // Export with references as uuids, import into a database where the same records get other ids.
+// Rewrites line `n` of a dump's file of `entity` with `edit` (a null result drops the line) and
+// the manifest's checksum to agree, as someone editing a dump by hand would. (Row counts are
+// checked after the rows, so a dropped line's problems come first.)
+void EditDumpLine(const fs::path& dump, const std::string& entity, const std::string& file, int n,
+                  const std::function<Json(Json)>& edit) {
+  const fs::path path = dump / file;
+  std::istringstream lines(ReadFile(path));
+  std::string text, line;
+  for (int i = 1; std::getline(lines, line); ++i) {
+    if (i == n) {
+      const Json r = edit(Json::parse(line));
+      if (r.is_null()) continue;
+      line = r.dump();
+    }
+    text += line + "\n";
+  }
+  std::ofstream(path, std::ios::binary) << text;
+  Json manifest = Json::parse(ReadFile(dump / "manifest.json"));
+  for (Json& t : manifest["types"]) {
+    if (t["entity"] == entity) t["sha256"] = *io::Sha256OfFile(path.string());
+  }
+  std::ofstream(dump / "manifest.json", std::ios::binary) << manifest.dump(2);
+}
+
+// A dump's custom values are checked against the dump's own custom fields.
+TEST(DumpRestore, ChecksCustomValuesAgainstTheDumpsCustomFields) {
+  Fixture a;
+  a.LoadDemo();
+  const fs::path dump = a.dir.File("dump");
+  ASSERT_TRUE(io::WriteDump(*a.records, io::FileStore(a.dir.File("files")), dump.string()));
+  // The demo's second partner receives Tết greetings (demo/organisations.jsonl).
+  EditDumpLine(dump, "organisation", "organisations.jsonl", 2, [](Json r) {
+    EXPECT_EQ(r["custom"], Json({{"tet_greeting", true}}));
+    r["custom"]["tet_greeting"] = "yes";
+    return r;
+  });
+  Fixture b;
+  const io::FileStore files(b.dir.File("files"));
+  auto bad = io::RestoreDump(*b.records, files, dump.string());
+  ASSERT_TRUE(bad) << bad.error().message;
+  ASSERT_EQ(bad->problems.size(), 1u);
+  EXPECT_EQ(bad->problems[0].line, 2);
+  EXPECT_EQ(bad->problems[0].field, "custom.tet_greeting");
+  EXPECT_EQ(bad->problems[0].reason, "expected true or false, got a string");
+
+  // Without its declaration, the value names no custom field.
+  EditDumpLine(dump, "organisation", "organisations.jsonl", 2, [](Json r) {
+    r["custom"]["tet_greeting"] = true;
+    return r;
+  });
+  EditDumpLine(dump, "custom_field", "custom-fields.jsonl", 1, [](Json r) {
+    EXPECT_EQ(r["name"], "tet_greeting");
+    return Json();
+  });
+  auto undeclared = io::RestoreDump(*b.records, files, dump.string());
+  ASSERT_TRUE(undeclared) << undeclared.error().message;
+  ASSERT_FALSE(undeclared->problems.empty());
+  EXPECT_EQ(undeclared->problems[0].source, (dump / "organisations.jsonl").string());
+  EXPECT_EQ(undeclared->problems[0].line, 2);
+  EXPECT_EQ(undeclared->problems[0].field, "custom.tet_greeting");
+  EXPECT_EQ(undeclared->problems[0].reason, "is not a custom field of organisation");
+  EXPECT_EQ((*b.store->CountAll())["custom-fields"], 0);
+}
+
+// At most 50 custom fields per type; removed ones do not count.
+TEST(CustomFields, AtMostFiftyPerType) {
+  Fixture f;
+  const domain::EntityType& cf = Type("custom_field");
+  const store::Actor actor{"admin"};
+  auto add = [&](int i) {
+    return f.records->Create(cf, {{"entity", "event"}, {"name", "f" + std::to_string(i)}, {"type", "integer"},
+                                  {"label", {{"en", "F" + std::to_string(i)}}}}, actor);
+  };
+  for (int i = 1; i <= 50; ++i) ASSERT_TRUE(add(i)) << i;
+  auto over = add(51);
+  ASSERT_FALSE(over);
+  EXPECT_EQ(over.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(over.error().message, "event already has 50 custom fields, the most a type may have");
+  // Another type is not affected; a removed field makes room.
+  EXPECT_TRUE(f.records->Create(cf, {{"entity", "award"}, {"name", "f1"}, {"type", "text"},
+                                     {"label", {{"en", "F1"}}}}, actor));
+  ASSERT_TRUE(f.records->Delete(cf, 1, std::nullopt, actor));
+  EXPECT_TRUE(add(51));
+  // An edit of a field when the type is full is not an addition.
+  EXPECT_TRUE(f.records->Update(cf, 2, std::nullopt, {{"description", "counted once"}}, actor));
+}
+
 TEST(ExportImport, ReferencesByUuidResolveInAnotherDatabase) {
   Fixture a;
   a.LoadDemo();
@@ -292,7 +393,12 @@ TEST(ExportImport, EveryTypeReadsBackTheSameFromCsvAndJsonLines) {
     options.format = "jsonl";
     ASSERT_TRUE(n && *io::ExportRecords(*a.records, type, options, jsonl) == *n);
     ASSERT_GE(*n, 1) << type.name;
-    auto from_csv = io::ReadCsv(csv, type, {}, a.records->reference());
+    // Custom fields are columns of their own (custom.NAME) in CSV, one object in JSON lines.
+    auto custom = a.records->Custom();
+    ASSERT_TRUE(custom);
+    io::CsvMapping mapping;
+    mapping.custom = &(*custom)->Of(type.name);
+    auto from_csv = io::ReadCsv(csv, type, mapping, a.records->reference());
     io::JsonLinesSource lines(jsonl);
     auto from_jsonl = io::ReadAll(lines);
     ASSERT_TRUE(from_csv && from_jsonl) << type.name;

@@ -17,6 +17,7 @@
 
 #include "base/clock.h"
 #include "base/text.h"
+#include "domain/custom.h"
 #include "domain/registry.h"
 #include "http/api.h"
 #include "http/server.h"
@@ -123,6 +124,9 @@ int RunImport(const Globals& g, const ImportOptions& o) {
   mapping.unknown_country_to_notes = o.unknown_country == "notes";
   auto opened = Open(g);
   if (!opened) return Report(opened.error());
+  auto custom = opened->records->Custom();
+  if (!custom) return Report(custom.error());
+  mapping.custom = &(*custom)->Of(type->name);
   std::unique_ptr<store::RowSource> source;
   io::CsvSource* csv = nullptr;
   if (format == "csv") {
@@ -248,6 +252,97 @@ int RunDemo(const Globals& g) {
   return kExitOk;
 }
 
+struct FieldOptions {
+  std::string entity, name, type, label_en, label_vi, description;
+  std::vector<std::string> values;  // VALUE or VALUE=English label|Vietnamese label
+};
+
+const domain::EntityType& CustomFieldType() { return *domain::Registry::Get().ByName("custom_field"); }
+
+// The live custom_field records of `entity` (every entity when empty), oldest first.
+Result<std::vector<Json>> ListFields(store::Records& records, const std::string& entity) {
+  domain::Query q;
+  q.limit = 500;
+  if (!entity.empty()) {
+    q.conditions.push_back({CustomFieldType().Find("entity"), "", domain::Op::kEq, {Json(entity)}});
+  }
+  std::vector<Json> out;
+  while (true) {
+    ASSIGN_OR_RETURN(store::Page page, records.List(CustomFieldType(), q));
+    for (Json& r : page.items) out.push_back(std::move(r));
+    if (page.next_cursor.empty()) return out;
+    q.after = domain::Cursor{Json(), out.back()["id"].get<int64_t>()};
+  }
+}
+
+// `amity field add|list|remove`: custom fields, as POST/GET/DELETE /api/v1/custom-fields do.
+int RunField(const Globals& g, const std::string& action, const FieldOptions& o) {
+  auto opened = Open(g);
+  if (!opened) return Report(opened.error());
+  store::Records& records = *opened->records;
+  const store::Actor actor{"cli"};
+  // The entity as the user may write it ("organisations"), as custom_field records name it.
+  std::string entity = o.entity;
+  if (const domain::EntityType* t = domain::Registry::Get().ByNameOrPlural(entity)) {
+    entity = t->name;
+  } else if (!entity.empty() && action != "add") {  // an add explains which types may have fields
+    std::fprintf(stderr, "amity: unknown type \"%s\"\n", entity.c_str());
+    return kExitUsage;
+  }
+  if (action == "add") {
+    Json input = {{"entity", entity}, {"name", o.name}, {"type", o.type}};
+    Json label = Json::object();
+    if (!o.label_en.empty()) label["en"] = o.label_en;
+    if (!o.label_vi.empty()) label["vi"] = o.label_vi;
+    input["label"] = label.empty() ? Json{{"en", o.name}} : label;
+    if (!o.description.empty()) input["description"] = o.description;
+    if (!o.values.empty()) {
+      Json values = Json::array();
+      for (const std::string& v : o.values) {
+        const size_t eq = v.find('=');
+        Json item = {{"value", v.substr(0, eq)}};
+        if (eq != std::string::npos) {
+          const std::string labels = v.substr(eq + 1);
+          const size_t bar = labels.find('|');
+          Json l = {{"en", labels.substr(0, bar)}};
+          if (bar != std::string::npos) l["vi"] = labels.substr(bar + 1);
+          item["label"] = l;
+        }
+        values.push_back(item);
+      }
+      input["values"] = values;
+    }
+    auto created = records.Create(CustomFieldType(), input, actor);
+    if (!created) return Report(created.error());
+    std::printf("added custom field %s to %s (id %lld)\n", o.name.c_str(), entity.c_str(),
+                static_cast<long long>((*created)["id"].get<int64_t>()));
+    return kExitOk;
+  }
+  auto fields = ListFields(records, entity);
+  if (!fields) return Report(fields.error());
+  if (action == "list") {
+    for (const Json& f : *fields) {
+      const domain::Field field = domain::CustomFieldOf(f);
+      std::string values;
+      for (const domain::EnumValue& v : field.values) values += (values.empty() ? " [" : ", ") + v.value;
+      if (!values.empty()) values += "]";
+      std::printf("%s\t%s\t%s\t%s%s\n", f["entity"].get<std::string>().c_str(), field.name.c_str(),
+                  domain::FieldTypeName(field.type), field.label.en.c_str(), values.c_str());
+    }
+    return kExitOk;
+  }
+  for (const Json& f : *fields) {
+    if (f["name"] != o.name) continue;
+    auto removed = records.Delete(CustomFieldType(), f["id"].get<int64_t>(), std::nullopt, actor);
+    if (!removed) return Report(removed.error());
+    std::printf("removed custom field %s from %s; its values are kept in each record's history\n",
+                o.name.c_str(), entity.c_str());
+    return kExitOk;
+  }
+  std::fprintf(stderr, "amity: %s has no custom field \"%s\"\n", entity.c_str(), o.name.c_str());
+  return kExitInput;
+}
+
 struct ServeOptions {
   std::string listen = "127.0.0.1:8080";
   int workers = 4;
@@ -338,7 +433,8 @@ int Main(int argc, char** argv) {
 
   auto* init = app.add_subcommand("init", "create the data directory and database with reference data");
   auto* version = app.add_subcommand("version", "print the version");
-  auto* openapi = app.add_subcommand("openapi", "print the OpenAPI document the server serves");
+  auto* openapi = app.add_subcommand("openapi", "print the OpenAPI document the server serves (with "
+                                                "--data or --db, with that database's custom fields)");
 
   ServeOptions serve_opts;
   auto* serve = app.add_subcommand("serve", "serve the API and web UI");
@@ -383,6 +479,23 @@ int Main(int argc, char** argv) {
   auto* restore = app.add_subcommand("restore", "load a dump into a new database (reference data only), all or nothing");
   restore->add_option("dir", restore_dir, "a directory written by amity dump")->required();
 
+  FieldOptions field_opts;
+  auto* field = app.add_subcommand("field", "custom fields: add one to a type, list them, remove one");
+  field->require_subcommand(1);
+  auto* field_add = field->add_subcommand("add", "add a typed field to every record of a type");
+  field_add->add_option("entity", field_opts.entity, "entity type, e.g. organisations")->required();
+  field_add->add_option("name", field_opts.name, "the key in each record's custom object, e.g. tet_greeting")->required();
+  field_add->add_option("--type", field_opts.type, "text, integer, decimal, date, boolean, enum, country, email or url")->required();
+  field_add->add_option("--label-en", field_opts.label_en, "English label (default: the name)");
+  field_add->add_option("--label-vi", field_opts.label_vi, "Vietnamese label");
+  field_add->add_option("--description", field_opts.description, "what the field records");
+  field_add->add_option("--value", field_opts.values, "for enum: VALUE or VALUE=English label|Vietnamese label (repeat)");
+  auto* field_list = field->add_subcommand("list", "list the custom fields in force (of one type, or all)");
+  field_list->add_option("entity", field_opts.entity, "entity type");
+  auto* field_remove = field->add_subcommand("remove", "remove a custom field; each record's value is kept in its history");
+  field_remove->add_option("entity", field_opts.entity, "entity type")->required();
+  field_remove->add_option("name", field_opts.name, "field name")->required();
+
   std::string backup_file;
   auto* backup = app.add_subcommand("backup", "copy the database consistently, even while serving");
   backup->add_option("file", backup_file, "backup file to create")->required();
@@ -398,7 +511,19 @@ int Main(int argc, char** argv) {
     return kExitOk;
   }
   if (*openapi) {
-    std::printf("%s\n", http::BuildOpenApi(domain::Registry::Get(), AMITY_VERSION).dump(2).c_str());
+    // With --data or --db, as that database's server describes it (with its custom fields).
+    domain::CustomFields none;
+    std::shared_ptr<const domain::CustomFields> custom;
+    Result<Opened> o = Fail(ErrorCode::kNotFound, "");
+    if (app.count("--data") > 0 || !g.db.empty()) {
+      o = Open(g);
+      if (!o) return Report(o.error());
+      auto c = o->records->Custom();
+      if (!c) return Report(c.error());
+      custom = *c;
+    }
+    std::printf("%s\n", http::BuildOpenApi(domain::Registry::Get(), custom ? *custom : none, AMITY_VERSION)
+                             .dump(2).c_str());
     return kExitOk;
   }
   if (*init) {
@@ -416,6 +541,9 @@ int Main(int argc, char** argv) {
   if (*exp) return RunExport(g, export_type, export_opts, export_output);
   if (*dump) return RunDump(g, dump_dir);
   if (*restore) return RunRestore(g, restore_dir);
+  if (*field) {
+    return RunField(g, *field_add ? "add" : *field_list ? "list" : "remove", field_opts);
+  }
   if (*backup) {
     if (fs::exists(backup_file)) {
       std::fprintf(stderr, "amity: %s exists; choose a new file\n", backup_file.c_str());

@@ -8,6 +8,7 @@
 
 #include "base/dates.h"
 #include "base/text.h"
+#include "domain/custom.h"
 
 namespace amity::domain {
 namespace {
@@ -362,18 +363,76 @@ tl::expected<Json, std::string> DecodeValue(const Field& f, const Json& v,
       }
       return Bad(reason);
     }
+    case FieldType::kCustom:  // only as a whole record's, with its declarations (DecodeInput)
+      break;
   }
   return Bad("unsupported field type");
 }
 
+namespace {
+
+// A record's `custom` object: each key a custom field of the type; in a patch a null removes
+// one value (and a null object all of them).
+void DecodeCustom(const EntityType& type, const Json& value, DecodeMode mode,
+                  const ReferenceData& ref, const std::vector<Field>* custom, Json* out,
+                  std::vector<FieldViolation>* violations) {
+  if (value.is_null()) {
+    if (mode == DecodeMode::kPatch) (*out)["custom"] = nullptr;
+    return;
+  }
+  if (!value.is_object()) {
+    violations->push_back({"custom", Expected("an object of custom field values", value)});
+    return;
+  }
+  Json decoded = Json::object();
+  for (const auto& [name, v] : value.items()) {
+    const std::string path = "custom." + name;
+    const Field* f = FindCustom(custom, name);
+    if (!f) {
+      violations->push_back({path, "is not a custom field of " + type.name});
+      continue;
+    }
+    auto d = v.is_null() ? tl::expected<Json, std::string>(Json()) : DecodeValue(*f, v, ref);
+    if (!d) {
+      violations->push_back({path, d.error()});
+    } else if (!d->is_null() || mode == DecodeMode::kPatch) {
+      decoded[name] = std::move(*d);
+    }
+  }
+  if (decoded.empty() && mode == DecodeMode::kCreate) return;
+  (*out)["custom"] = std::move(decoded);
+}
+
+}  // namespace
+
+void ApplyChanges(const Json& changes, Json* record) {
+  for (const auto& [name, value] : changes.items()) {
+    if (name != "custom" || !value.is_object()) {
+      (*record)[name] = value;
+      continue;
+    }
+    Json& values = (*record)["custom"];
+    if (!values.is_object()) values = Json::object();
+    for (const auto& [k, v] : value.items()) {
+      if (v.is_null()) values.erase(k);
+      else values[k] = v;
+    }
+    if (values.empty()) values = nullptr;
+  }
+}
+
 Result<Json> DecodeInput(const EntityType& type, const Json& input, DecodeMode mode,
-                         const ReferenceData& ref) {
+                         const ReferenceData& ref, const std::vector<Field>* custom) {
   if (!input.is_object()) {
     return Invalid("", std::string("the body must be a JSON object, got ") + JsonKind(input));
   }
   std::vector<FieldViolation> violations;
   Json out = Json::object();
   for (const auto& [name, value] : input.items()) {
+    if (name == "custom") {
+      DecodeCustom(type, value, mode, ref, custom, &out, &violations);
+      continue;
+    }
     const Field* f = type.Find(name);
     if (!f) {
       violations.push_back({name, "unknown field"});

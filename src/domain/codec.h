@@ -15,8 +15,15 @@ enum class DecodeMode { kCreate, kPatch };
 // Unknown and read-only fields, wrong types, unknown enum values and country or currency codes,
 // length, range and pattern rules are reported together, one violation per field.
 // In kPatch mode `null` clears a field; in kCreate mode a null is the same as absent.
+// `custom` holds the type's custom fields in force (CustomFields::Of): the keys the record's
+// `custom` object may have (none when null). In a patch, `custom` changes only the values it
+// names (a null removes one); see ApplyChanges.
 Result<Json> DecodeInput(const EntityType& type, const Json& input, DecodeMode mode,
-                         const ReferenceData& ref);
+                         const ReferenceData& ref, const std::vector<Field>* custom = nullptr);
+
+// Applies decoded patch `changes` to a stored `record`: fields are replaced, except the
+// `custom` object, whose values are replaced one by one (an emptied object becomes null).
+void ApplyChanges(const Json& changes, Json* record);
 
 // One value of `field` (not null), normalised; on failure the reason, without the field name.
 tl::expected<Json, std::string> DecodeValue(const Field& field, const Json& value,

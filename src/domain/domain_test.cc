@@ -46,6 +46,7 @@ TEST(Registry, DeclaresEveryType) {
                        "appeal/appeals",
                        "exchange_rate/exchange-rates",
                        "document/documents",
+                       "custom_field/custom-fields",
                    }));
   EXPECT_EQ(Registry::Get().ByPlural("organisations"), &Org());
   EXPECT_EQ(Registry::Get().ByNameOrPlural("organisation"), &Org());

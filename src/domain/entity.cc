@@ -22,6 +22,7 @@ const char* FieldTypeName(FieldType type) {
     case FieldType::kUrl: return "url";
     case FieldType::kIdentifiers: return "identifiers";
     case FieldType::kObjects: return "objects";
+    case FieldType::kCustom: return "custom";
   }
   return "text";
 }
@@ -81,6 +82,8 @@ const std::vector<Field>& CommonFields() {
     notes.max_length = 20000;
     notes.searchable = true;
     notes.filterable = true;
+    add("custom", FieldType::kCustom, {"Custom fields", "Trường bổ sung"}).description =
+        "the values of the custom fields an admin added to this type (GET /api/v1/custom-fields)";
     add("deleted_at", FieldType::kDateTime, {"Deleted", "Ngày xoá"}).read_only = true;
     return f;
   }();

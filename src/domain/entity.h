@@ -36,6 +36,7 @@ enum class FieldType {
   kUrl,
   kIdentifiers,       // [{"scheme": "partyfacts", "value": "4898"}]: external identifiers
   kObjects,           // [{…}, {…}]: a list of items, each with the declared `parts` (a delegation's stops)
+  kCustom,            // {"name": value}: the values of the custom fields an admin added (domain/custom.h)
 };
 
 const char* FieldTypeName(FieldType type);
@@ -68,6 +69,7 @@ struct Field {
   bool sortable = false;
   bool searchable = false;
   bool read_only = false;  // maintained by Amity; refused in input
+  bool custom = false;     // added at run time; its value lives in the record's `custom` object
   std::optional<int64_t> min_length, max_length;  // in characters, for text types
   std::optional<int64_t> min, max;                // for integers and money amounts
   std::string pattern;                            // ECMAScript regex for text; anchored
@@ -156,7 +158,7 @@ struct EntityType {
 };
 
 // Fields every record has (DESIGN.md): id, uuid, created_at/by, updated_at/by, version,
-// owner_unit, sensitivity, tags, notes, deleted_at.
+// owner_unit, sensitivity, tags, notes, custom, deleted_at.
 const std::vector<Field>& CommonFields();
 bool IsCommonField(std::string_view name);
 

@@ -5,6 +5,7 @@
 #include "base/dates.h"
 #include "base/text.h"
 #include "domain/codec.h"
+#include "domain/custom.h"
 
 namespace amity::domain {
 namespace {
@@ -142,6 +143,8 @@ std::vector<Op> OpsFor(const Field& f) {
     case FieldType::kIdentifiers:
     case FieldType::kObjects:
       return {Op::kIsNull};
+    case FieldType::kCustom:  // filtered one custom field at a time: custom.NAME
+      return {};
   }
   return {};
 }
@@ -163,8 +166,35 @@ bool Groupable(const Field& f) {
   }
 }
 
+namespace {
+
+// The field a parameter names: a declared or common field ("status"), or a custom field
+// ("custom.tet_greeting"). `rest` is what follows the name ("" or ".gte").
+const Field* NamedField(const EntityType& type, const std::vector<Field>* custom,
+                        const std::string& text, std::string* rest, std::string* error) {
+  const bool is_custom = text.starts_with("custom.");
+  const size_t start = is_custom ? 7 : 0;
+  const size_t dot = text.find('.', start);
+  const std::string name = text.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+  *rest = dot == std::string::npos ? "" : text.substr(dot);
+  if (is_custom) {
+    const Field* f = FindCustom(custom, name);
+    if (!f) *error = "\"" + name + "\" is not a custom field of " + type.name;
+    return f;
+  }
+  const Field* f = type.Find(name);
+  if (!f) *error = "unknown field \"" + name + "\"";
+  if (f && f->type == FieldType::kCustom) {
+    *error = "name one custom field: custom.NAME";
+    return nullptr;
+  }
+  return f;
+}
+
+}  // namespace
+
 Result<Query> ParseQuery(const EntityType& type, const Params& params, bool for_counts,
-                         const ReferenceData& ref) {
+                         const ReferenceData& ref, const std::vector<Field>* custom) {
   Query q;
   std::vector<FieldViolation> bad;
   bool saw_limit = false, saw_sort = false, saw_cursor = false, saw_by = false;
@@ -193,11 +223,14 @@ Result<Query> ParseQuery(const EntityType& type, const Params& params, bool for_
       saw_sort = true;
       const bool desc = value.starts_with('-');
       const std::string name = desc ? value.substr(1) : value;
-      const Field* f = type.Find(name);
+      std::string rest, error;
+      const Field* f = NamedField(type, custom, name, &rest, &error);
       if (name.find(',') != std::string::npos) {
         bad.push_back({key, "one sort key is supported (ties are broken by id)"});
-      } else if (!f) {
-        bad.push_back({key, "unknown field \"" + name + "\""});
+      } else if (!f || !rest.empty()) {
+        bad.push_back({key, f ? "unknown field \"" + name + "\"" : error});
+      } else if (f->custom) {
+        bad.push_back({key, "custom fields are not sortable"});
       } else if (!f->sortable) {
         bad.push_back({key, "\"" + name + "\" is not sortable"});
       } else {
@@ -224,9 +257,10 @@ Result<Query> ParseQuery(const EntityType& type, const Params& params, bool for_
         continue;
       }
       saw_by = true;
-      const Field* f = type.Find(value);
-      if (!f) {
-        bad.push_back({key, "unknown field \"" + value + "\""});
+      std::string rest, error;
+      const Field* f = NamedField(type, custom, value, &rest, &error);
+      if (!f || !rest.empty()) {
+        bad.push_back({key, f ? "unknown field \"" + value + "\"" : error});
       } else if (!Groupable(*f)) {
         bad.push_back({key, "cannot count by \"" + value + "\" (not a filterable field of a groupable type)"});
       } else {
@@ -248,20 +282,20 @@ Result<Query> ParseQuery(const EntityType& type, const Params& params, bool for_
       q.conditions.push_back({nullptr, "identifier", Op::kEq,
                               {Json(value.substr(0, colon)), Json(value.substr(colon + 1))}});
     } else {
-      const size_t dot = key.find('.');
-      const std::string name = key.substr(0, dot);
-      const Field* f = type.Find(name);
+      std::string rest, error;
+      const Field* f = NamedField(type, custom, key, &rest, &error);
       if (!f) {
-        bad.push_back({key, "unknown parameter (not a field of " + type.name + ")"});
+        bad.push_back({key, (key == "custom" || key.starts_with("custom.")) ? error
+                                                      : "unknown parameter (not a field of " + type.name + ")"});
         continue;
       }
       if (!f->filterable) {
-        bad.push_back({key, "\"" + name + "\" is not filterable"});
+        bad.push_back({key, "\"" + f->name + "\" is not filterable"});
         continue;
       }
       Op op = Op::kEq;
-      if (dot != std::string::npos) {
-        const std::string suffix = key.substr(dot + 1);
+      if (!rest.empty()) {
+        const std::string suffix = rest.substr(1);
         bool found = false;
         for (const OpSuffix& o : kOps) {
           if (suffix == o.suffix) {

@@ -7,6 +7,7 @@
 //   field.in=a,b,c    any of             field.contains=text  (text: case-insensitive substring;
 //   field.prefix=t    starts with                               lists: has the element)
 //   field.null=true   has no value (false: has one)
+//   custom.NAME…      the same for a custom field (not sortable)
 //   q=text            any searchable field contains text
 //   identifier=scheme:value               an external identifier
 //   sort=field | sort=-field              one sort key; ties broken by id
@@ -53,8 +54,10 @@ struct Query {
 using Params = std::vector<std::pair<std::string, std::string>>;
 
 // Parses `params`; `for_counts` also requires and reads `by`. Each problem names its parameter.
+// `custom` holds the type's custom fields in force (CustomFields::Of; null: none), which
+// filters and `by` name as custom.NAME; the query points into it, so it must outlive the query.
 Result<Query> ParseQuery(const EntityType& type, const Params& params, bool for_counts,
-                         const ReferenceData& ref);
+                         const ReferenceData& ref, const std::vector<Field>* custom = nullptr);
 
 // Opaque cursor text for the next page, and back (checked against the query's sort).
 std::string EncodeCursor(const Query& query, const Json& sort_value, int64_t id);

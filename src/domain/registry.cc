@@ -20,6 +20,7 @@ Registry::Registry() {
   types_.push_back(DeclareAppeal());
   types_.push_back(DeclareExchangeRate());
   types_.push_back(DeclareDocument());
+  types_.push_back(DeclareCustomField(types_));
 }
 
 const Registry& Registry::Get() {

@@ -42,6 +42,8 @@ EntityType DeclareAidProject();
 EntityType DeclareAppeal();
 EntityType DeclareExchangeRate();
 EntityType DeclareDocument();
+// Declarations of custom fields on any of `types` (domain/custom.h).
+EntityType DeclareCustomField(const std::vector<EntityType>& types);
 
 // UN M49 regions (from ICU's region data): enum values for Country.region and Country.subregion,
 // and the region codes of a country.

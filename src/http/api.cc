@@ -165,8 +165,6 @@ Status NoParams(const std::vector<std::pair<std::string, std::string>>& params) 
 Api::Api(store::Records& records, ApiOptions options)
     : records_(records), options_(std::move(options)) {
   if (sodium_init() < 0) std::abort();
-  meta_ = BuildMeta(domain::Registry::Get()).dump();
-  openapi_ = BuildOpenApi(domain::Registry::Get(), options_.version).dump();
   // Web assets get content-hashed names so browsers may cache them forever; index.html names
   // them through {{file}} placeholders and is revalidated on every load.
   std::map<std::string, std::string> hashed;
@@ -191,6 +189,17 @@ Api::Api(store::Records& records, ApiOptions options)
     index = out.append(index, from, std::string::npos);
   }
   assets_["/"] = Asset{index, ContentTypeFor("index.html"), false};
+}
+
+Result<std::shared_ptr<const Api::Described>> Api::Describe() {
+  ASSIGN_OR_RETURN(std::shared_ptr<const domain::CustomFields> custom, records_.Custom());
+  std::lock_guard lock(described_mu_);
+  if (!described_ || described_->generation != custom->generation()) {
+    described_ = std::make_shared<const Described>(
+        Described{custom->generation(), BuildMeta(domain::Registry::Get(), *custom).dump(),
+                  BuildOpenApi(domain::Registry::Get(), *custom, options_.version).dump()});
+  }
+  return described_;
 }
 
 bool Api::IsUpload(std::string_view method, std::string_view target) {
@@ -331,10 +340,10 @@ Response Api::HandleApi(const Request& req, const std::vector<std::string>& seg,
     if (seg[0] == "health") {
       r = JsonResponse(200, {{"status", "ok"}, {"version", options_.version},
                              {"database", records_.store().Dialect()}});
-    } else if (seg[0] == "meta") {
-      r.body = meta_;
-    } else if (seg[0] == "openapi.json") {
-      r.body = openapi_;
+    } else if (seg[0] == "meta" || seg[0] == "openapi.json") {
+      auto described = Describe();
+      if (!described) return ErrorResponse(described.error());
+      r.body = seg[0] == "meta" ? (*described)->meta : (*described)->openapi;
     } else {
       auto counts = records_.store().CountAll();
       if (!counts) return ErrorResponse(counts.error());
@@ -345,11 +354,21 @@ Response Api::HandleApi(const Request& req, const std::vector<std::string>& seg,
   const EntityType* type = domain::Registry::Get().ByPlural(seg[0]);
   if (!type) return ProblemResponse(404, "no such resource: /api/v1/" + seg[0]);
   const domain::ReferenceData& ref = records_.reference();
+  // The custom fields a list or count names (custom.NAME), held while the query points into them.
+  std::shared_ptr<const domain::CustomFields> custom;
+  const std::vector<domain::Field>* own_custom = nullptr;
+  for (const auto& [k, v] : params) {
+    if (custom || (!k.starts_with("custom") && !v.starts_with("custom") && !v.starts_with("-custom"))) continue;
+    auto c = records_.Custom();
+    if (!c) return ErrorResponse(c.error());
+    custom = *c;
+    own_custom = &custom->Of(type->name);
+  }
 
   // /{plural}
   if (seg.size() == 1) {
     if (m == "GET") {
-      auto q = domain::ParseQuery(*type, params, false, ref);
+      auto q = domain::ParseQuery(*type, params, false, ref, own_custom);
       if (!q) return ErrorResponse(q.error());
       auto page = records_.ListText(*type, *q);
       if (!page) return ErrorResponse(page.error());
@@ -371,7 +390,7 @@ Response Api::HandleApi(const Request& req, const std::vector<std::string>& seg,
   // /{plural}/counts
   if (seg.size() == 2 && seg[1] == "counts") {
     if (m != "GET") return MethodNotAllowed("GET, HEAD");
-    auto q = domain::ParseQuery(*type, params, true, ref);
+    auto q = domain::ParseQuery(*type, params, true, ref, own_custom);
     if (!q) return ErrorResponse(q.error());
     std::string cache_key;
     for (const auto& [k, v] : params) cache_key += k + "=" + v + "&";
@@ -383,7 +402,8 @@ Response Api::HandleApi(const Request& req, const std::vector<std::string>& seg,
       list.push_back({{"value", g.value}, {"count", g.count}});
       total += g.count;
     }
-    return JsonResponse(200, {{"by", q->group_by->name}, {"counts", list}, {"total", total}});
+    const std::string by = (q->group_by->custom ? "custom." : "") + q->group_by->name;
+    return JsonResponse(200, {{"by", by}, {"counts", list}, {"total", total}});
   }
   auto id = records_.ResolveKey(*type, seg[1]);
   if (!id) return ErrorResponse(id.error());

@@ -3,9 +3,11 @@
 // response, built from the entity declarations (routes are generic over every declared type).
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 
+#include "domain/custom.h"
 #include "domain/registry.h"
 #include "http/message.h"
 #include "store/records.h"
@@ -34,9 +36,17 @@ class Api {
   Response HandleStatic(const Request& request, const std::string& path);
   Response HandleFile(const Request& request, const domain::EntityType& type, int64_t id);
 
+  // /meta and /openapi.json as built for the custom fields in force (rebuilt when they change).
+  struct Described {
+    int64_t generation;
+    std::string meta, openapi;
+  };
+  Result<std::shared_ptr<const Described>> Describe();
+
   store::Records& records_;
   ApiOptions options_;
-  std::string meta_, openapi_;  // built once
+  std::mutex described_mu_;
+  std::shared_ptr<const Described> described_;
   struct Asset {
     std::string body, content_type;
     bool immutable;
@@ -44,9 +54,11 @@ class Api {
   std::map<std::string, Asset> assets_;  // by URL path
 };
 
-// The document /api/v1/meta serves: every entity type, field, label, enum value and filter.
-nlohmann::json BuildMeta(const domain::Registry& registry);
+// The document /api/v1/meta serves: every entity type, field, label, enum value and filter,
+// and the custom fields in force.
+nlohmann::json BuildMeta(const domain::Registry& registry, const domain::CustomFields& custom);
 // The OpenAPI 3.1 document /api/v1/openapi.json serves.
-nlohmann::json BuildOpenApi(const domain::Registry& registry, const std::string& version);
+nlohmann::json BuildOpenApi(const domain::Registry& registry, const domain::CustomFields& custom,
+                            const std::string& version);
 
 }  // namespace amity::http

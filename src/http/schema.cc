@@ -1,4 +1,5 @@
 // /api/v1/meta and /api/v1/openapi.json, both derived from the entity declarations.
+#include "domain/custom.h"
 #include "domain/money.h"
 #include "domain/query.h"
 #include "http/api.h"
@@ -89,6 +90,9 @@ Json ValueSchema(const Field& f) {
       s = {{"type", "array"}, {"items", item}, {"maxItems", f.max_items}};
       break;
     }
+    case FieldType::kCustom:  // described with the type's custom fields (CustomSchema)
+      s = {{"type", "object"}};
+      break;
     case FieldType::kIdentifiers:
       s = {{"type", "array"},
            {"items", {{"type", "object"},
@@ -105,6 +109,16 @@ Json Nullable(Json s) {
   if (s.contains("type") && s["type"].is_string()) s["type"] = {s["type"], "null"};
   if (s.contains("enum")) s["enum"].push_back(nullptr);
   return s;
+}
+
+// A record's `custom` object: one property per custom field of its type (nullable in a patch).
+Json CustomSchema(const std::vector<Field>& custom, bool nullable_values) {
+  Json props = Json::object();
+  for (const Field& f : custom) props[f.name] = nullable_values ? Nullable(ValueSchema(f)) : ValueSchema(f);
+  return {{"type", "object"},
+          {"properties", props},
+          {"additionalProperties", false},
+          {"description", "values of the custom fields an admin added (GET /custom-fields)"}};
 }
 
 std::vector<const Field*> AllFields(const EntityType& t) {
@@ -134,12 +148,15 @@ Json Param(const std::string& name, const std::string& in, Json schema, bool req
   return p;
 }
 
-Json FilterParams(const EntityType& t) {
+Json FilterParams(const EntityType& t, const std::vector<Field>& custom) {
   Json params = Json::array();
-  for (const Field* f : AllFields(t)) {
+  std::vector<const Field*> fields = AllFields(t);
+  for (const Field& f : custom) fields.push_back(&f);
+  for (const Field* f : fields) {
     if (!f->filterable) continue;
+    const std::string field = f->custom ? "custom." + f->name : f->name;
     for (domain::Op op : domain::OpsFor(*f)) {
-      const std::string name = op == domain::Op::kEq ? f->name : f->name + "." + domain::OpName(op);
+      const std::string name = op == domain::Op::kEq ? field : field + "." + domain::OpName(op);
       params.push_back(Param(name, "query", {{"type", "string"}}, false,
                              std::string("filter: ") + domain::OpName(op)));
     }
@@ -201,7 +218,7 @@ Json FieldMeta(const Field& f) {
 
 }  // namespace
 
-Json BuildMeta(const domain::Registry& registry) {
+Json BuildMeta(const domain::Registry& registry, const domain::CustomFields& custom) {
   Json types = Json::array();
   for (const EntityType& t : registry.types()) {
     Json fields = Json::array();
@@ -209,6 +226,13 @@ Json BuildMeta(const domain::Registry& registry) {
       Json j = FieldMeta(*f);
       j["common"] = domain::IsCommonField(f->name);
       fields.push_back(j);
+    }
+    // Custom fields: read and written inside `custom`, filtered as custom.NAME.
+    Json custom_fields = Json::array();
+    for (const Field& f : custom.Of(t.name)) {
+      Json j = FieldMeta(f);
+      j["path"] = "custom." + f.name;
+      custom_fields.push_back(j);
     }
     types.push_back({{"name", t.name},
                      {"plural", t.plural},
@@ -220,12 +244,14 @@ Json BuildMeta(const domain::Registry& registry) {
                      {"timeline", t.timeline_subject},
                      {"on_timelines", !t.timeline_date.empty()},
                      {"path", "/api/v1/" + t.plural},
-                     {"fields", fields}});
+                     {"fields", fields},
+                     {"custom_fields", custom_fields}});
   }
   return {{"api", "/api/v1"}, {"languages", {"vi", "en"}}, {"entities", types}};
 }
 
-Json BuildOpenApi(const domain::Registry& registry, const std::string& version) {
+Json BuildOpenApi(const domain::Registry& registry, const domain::CustomFields& custom,
+                  const std::string& version) {
   Json schemas = Json::object();
   // The fixed shapes, written as the JSON they are.
   schemas["Problem"] = Json::parse(R"({
@@ -248,7 +274,7 @@ Json BuildOpenApi(const domain::Registry& registry, const std::string& version) 
     "properties": {"items": {"type": "array", "items": {"type": "object", "properties": {
       "version": {"type": "integer"}, "at": {"type": "string", "format": "date-time"},
       "actor": {"type": "string"},
-      "action": {"type": "string", "enum": ["create", "update", "delete", "restore", "upload"]},
+      "action": {"type": "string", "enum": ["create", "update", "delete", "restore", "upload", "remove_field"]},
       "changes": {"type": "object"}}}}}})");
   schemas["Timeline"] = Json::parse(R"({
     "type": "object",
@@ -276,9 +302,11 @@ Json BuildOpenApi(const domain::Registry& registry, const std::string& version) 
   for (const EntityType& t : registry.types()) {
     const std::string P = Pascal(t.name);
     Json props = Json::object(), input = Json::object(), required = Json::array();
+    const std::vector<Field>& own = custom.Of(t.name);
     for (const Field* f : AllFields(t)) {
-      props[f->name] = Nullable(ValueSchema(*f));
-      if (!f->read_only) input[f->name] = ValueSchema(*f);
+      const Json value = f->type == FieldType::kCustom ? CustomSchema(own, false) : ValueSchema(*f);
+      props[f->name] = Nullable(value);
+      if (!f->read_only) input[f->name] = value;
       if (f->required && !f->read_only) required.push_back(f->name);
     }
     schemas[P] = {{"type", "object"}, {"properties", props}};
@@ -286,6 +314,7 @@ Json BuildOpenApi(const domain::Registry& registry, const std::string& version) 
                             {"additionalProperties", false}, {"required", required}};
     Json patch_props = Json::object();
     for (auto& [k, v] : input.items()) patch_props[k] = Nullable(v);
+    patch_props["custom"] = Nullable(CustomSchema(own, true));
     schemas[P + "Patch"] = {{"type", "object"}, {"properties", patch_props}, {"additionalProperties", false}};
     schemas[P + "Page"] = {{"type", "object"},
                            {"properties", {{"items", {{"type", "array"}, {"items", Ref(P)}}},
@@ -294,7 +323,7 @@ Json BuildOpenApi(const domain::Registry& registry, const std::string& version) 
                            {"required", {"items", "next_cursor"}}};
     const std::string base = "/" + t.plural;
     const std::string key = t.key_field.empty() ? "id" : t.key_field;
-    Json list_params = FilterParams(t);
+    Json list_params = FilterParams(t, own);
     list_params.push_back(Param("limit", "query", {{"type", "integer"}, {"minimum", 1}, {"maximum", 500}}, false, "page size (50)"));
     list_params.push_back(Param("cursor", "query", {{"type", "string"}}, false, "next_cursor of the previous page"));
     list_params.push_back(Param("sort", "query", {{"type", "string"}}, false, "field or -field"));
@@ -310,7 +339,7 @@ Json BuildOpenApi(const domain::Registry& registry, const std::string& version) 
                              {"requestBody", {{"required", true}, {"content", JsonContent(Ref(P + "Input"))}}},
                              {"responses", created}};
     }
-    Json count_params = FilterParams(t);
+    Json count_params = FilterParams(t, own);
     count_params.push_back(Param("by", "query", {{"type", "string"}}, true, "the field to count by"));
     Json count_responses = problem_list;
     count_responses["200"] = ok(Ref("Counts"));

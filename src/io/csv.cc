@@ -7,6 +7,7 @@
 #include <map>
 
 #include "base/text.h"
+#include "domain/custom.h"
 #include "domain/links.h"
 #include "domain/registry.h"
 
@@ -23,6 +24,8 @@ struct CsvSource::Target {
   const Field* field = nullptr;
   std::string sub;  // language or identifier scheme
   bool ignored = false;
+  // The name problems give the column's field by: the field's, or custom.NAME.
+  std::string Name() const { return field->custom ? "custom." + field->name : field->name; }
 };
 using Target = CsvSource::Target;
 
@@ -125,8 +128,10 @@ tl::expected<Json, std::string> CellValue(const Target& t, const std::string& ce
     case FieldType::kRefList:
     case FieldType::kIdentifiers:
     case FieldType::kObjects:
+    case FieldType::kCustom:
     case FieldType::kMoney: {
-      if (json_like || f.type == FieldType::kMoney || f.type == FieldType::kObjects) {
+      if (json_like || f.type == FieldType::kMoney || f.type == FieldType::kObjects ||
+          f.type == FieldType::kCustom) {
         Json j = Json::parse(text, nullptr, false);
         if (j.is_discarded()) return tl::unexpected(std::string("is not valid JSON"));
         return j;
@@ -180,8 +185,12 @@ Status CsvSource::ReadHeader(const std::vector<std::string>& cells) {
     auto m = mapping_.columns.find(name);
     const std::string target = m == mapping_.columns.end() ? name : m->second;
     const size_t dot = target.find('.');
-    t.field = type_.Find(target.substr(0, dot));
-    if (dot != std::string::npos) t.sub = target.substr(dot + 1);
+    if (target.starts_with("custom.")) {
+      t.field = domain::FindCustom(mapping_.custom, target.substr(dot + 1));
+    } else {
+      t.field = type_.Find(target.substr(0, dot));
+      if (dot != std::string::npos) t.sub = target.substr(dot + 1);
+    }
     // An export's columns of fields Amity maintains are skipped, but its uuid is kept (see
     // Records::Import).
     if (t.field && t.field->read_only && t.sub.empty() && t.field->name != "uuid") {
@@ -189,7 +198,10 @@ Status CsvSource::ReadHeader(const std::vector<std::string>& cells) {
       targets_.push_back(t);
       continue;
     }
-    if (!t.field || (t.field->read_only && t.field->name != "uuid") ||
+    if (!t.field && target.starts_with("custom.")) {
+      bad.push_back({"column \"" + name + "\"",
+                     "names no custom field of " + type_.name + " (see amity field list " + type_.name + ")"});
+    } else if (!t.field || (t.field->read_only && t.field->name != "uuid") ||
         (!t.sub.empty() && t.field->type != FieldType::kMultilingualText &&
          t.field->type != FieldType::kIdentifiers)) {
       bad.push_back({"column \"" + name + "\"",
@@ -219,13 +231,15 @@ bool CsvSource::MakeRow(int64_t start, const std::vector<std::string>& cells, st
     const Target& t = targets_[i];
     if (t.ignored || Trim(cells[i]).empty()) continue;
     if (!IsValidUtf8(cells[i])) {
-      problems->push_back({start, t.field->name, "is not valid UTF-8"});
+      problems->push_back({start, t.Name(), "is not valid UTF-8"});
       return false;
     }
+    // A custom field's cell goes into the row's `custom` object.
+    Json& holder = t.field->custom ? row->values["custom"] : row->values;
     if (t.field->type == FieldType::kCountry) {
       const std::string code(Trim(cells[i]));
       if (auto alpha2 = ref_.ResolveCountry(code)) {
-        row->values[t.field->name] = *alpha2;
+        holder[t.field->name] = *alpha2;
       } else if (mapping_.unknown_country_to_notes) {
         std::string notes = row->values.value("notes", "");
         if (!notes.empty()) notes.push_back('\n');
@@ -233,17 +247,18 @@ bool CsvSource::MakeRow(int64_t start, const std::vector<std::string>& cells, st
         row->values["notes"] = notes;
         ++notes_added_;
       } else {
-        problems->push_back({start, t.field->name, "\"" + code + "\" is not an ISO 3166 country code"});
+        problems->push_back({start, t.Name(), "\"" + code + "\" is not an ISO 3166 country code"});
         return false;
       }
+      if (holder.is_null()) row->values.erase("custom");
       continue;
     }
     auto v = CellValue(t, cells[i], ref_);
     if (!v) {
-      problems->push_back({start, t.field->name, v.error()});
+      problems->push_back({start, t.Name(), v.error()});
       return false;
     }
-    Json& slot = row->values[t.field->name];
+    Json& slot = holder[t.field->name];
     if (t.field->type == FieldType::kIdentifiers && !t.sub.empty()) {
       slot.push_back({{"scheme", t.sub}, {"value", *v}});
     } else if (!t.sub.empty()) {
@@ -349,9 +364,16 @@ Result<int64_t> ExportRecords(store::Records& records, const domain::EntityType&
   if (options.refs != "id" && options.refs != "uuid") {
     return Invalid("refs", "expected id or uuid, got \"" + options.refs + "\"");
   }
+  // In CSV, each custom field in force is a column of its own (custom.NAME), after the others.
+  ASSIGN_OR_RETURN(std::shared_ptr<const domain::CustomFields> custom, records.Custom());
   std::vector<const Field*> fields;
-  for (const Field& f : domain::CommonFields()) fields.push_back(&f);
+  for (const Field& f : domain::CommonFields()) {
+    if (format != "csv" || f.type != FieldType::kCustom) fields.push_back(&f);
+  }
   for (const Field& f : type.fields) fields.push_back(&f);
+  if (format == "csv") {
+    for (const Field& f : custom->Of(type.name)) fields.push_back(&f);
+  }
   auto csv_cell = [&](const std::string& s) {
     std::string q(s.size() * 2 + 2, '\0');
     q.resize(csv_write(q.data(), q.size(), s.data(), s.size()));
@@ -360,7 +382,7 @@ Result<int64_t> ExportRecords(store::Records& records, const domain::EntityType&
   if (format == "csv") {
     for (size_t i = 0; i < fields.size(); ++i) {
       if (i) out << ',';
-      csv_cell(fields[i]->name);
+      csv_cell(fields[i]->custom ? "custom." + fields[i]->name : fields[i]->name);
     }
     out << "\r\n";
   }
@@ -400,7 +422,8 @@ Result<int64_t> ExportRecords(store::Records& records, const domain::EntityType&
         if (format == "csv") {
           for (size_t i = 0; i < fields.size(); ++i) {
             if (i) out << ',';
-            const Json& v = r.contains(fields[i]->name) ? r[fields[i]->name] : Json();
+            const Json& holder = fields[i]->custom ? r.value("custom", Json()) : r;
+            const Json v = holder.is_object() ? holder.value(fields[i]->name, Json()) : Json();
             if (v.is_null()) continue;
             csv_cell(v.is_string() ? v.get<std::string>() : v.dump());
           }

@@ -28,6 +28,9 @@ struct CsvMapping {
   // A country cell that names no ISO 3166 country: reject the row (default), or leave the
   // country empty and keep the cell's text in notes ("country in source: XKX").
   bool unknown_country_to_notes = false;
+  // The type's custom fields in force (CustomFields::Of), which columns name as custom.NAME;
+  // null: none. Must outlive the source.
+  const std::vector<domain::Field>* custom = nullptr;
 };
 
 struct ReadResult {
@@ -94,8 +97,9 @@ struct ExportOptions {
   int64_t* live_written = nullptr;  // when set, receives how many written records are live
 };
 
-// Every live record of `type`, as CSV (a header of field names; structured values as JSON) or
-// JSON lines; every field, common ones included. Returns the number of records written.
+// Every live record of `type`, as CSV (a header of field names; structured values as JSON; one
+// custom.NAME column per custom field in force instead of `custom`) or JSON lines; every field,
+// common ones included. Returns the number of records written.
 Result<int64_t> ExportRecords(store::Records& records, const domain::EntityType& type,
                               const ExportOptions& options, std::ostream& out);
 

@@ -7,8 +7,6 @@ namespace amity::store {
 
 using domain::FieldType;
 
-namespace {
-
 ColumnKind KindOf(FieldType t) {
   switch (t) {
     case FieldType::kInteger:
@@ -18,10 +16,13 @@ ColumnKind KindOf(FieldType t) {
     case FieldType::kTextList:
     case FieldType::kRefList:
     case FieldType::kIdentifiers:
-    case FieldType::kObjects: return ColumnKind::kJson;
+    case FieldType::kObjects:
+    case FieldType::kCustom: return ColumnKind::kJson;
     default: return ColumnKind::kText;
   }
 }
+
+namespace {
 
 std::vector<Column> Build(const domain::EntityType& type) {
   std::vector<Column> out;

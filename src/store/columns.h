@@ -18,6 +18,9 @@ struct Column {
   std::string part;  // for money: "amount" or "currency"
 };
 
+// How values of a field type are held in SQL (also a custom field's value inside `custom`).
+ColumnKind KindOf(domain::FieldType type);
+
 // Common columns first (id, uuid, …, deleted_at), then declared fields in order.
 const std::vector<Column>& ColumnsOf(const domain::EntityType& type);
 

@@ -16,7 +16,10 @@ using domain::FieldType;
 namespace {
 
 bool IsWritableCommon(const std::string& name) {
-  return name == "owner_unit" || name == "sensitivity" || name == "tags" || name == "notes";
+  for (const Field& f : domain::CommonFields()) {
+    if (f.name == name) return !f.read_only;
+  }
+  return false;
 }
 
 // Every declared field and writable common field, with null for absent values.
@@ -153,6 +156,61 @@ std::string Records::Today() const { return clock_.NowRfc3339().substr(0, 10); }
 
 void Records::OnRead(const EntityType& type, Json* record) const {
   if (type.derive_on_read && record->is_object()) type.derive_on_read(record, Today());
+}
+
+Result<std::shared_ptr<const domain::CustomFields>> Records::Custom() {
+  ASSIGN_OR_RETURN(int64_t generation, store_.Generation("custom_field"));
+  {
+    std::lock_guard lock(custom_mu_);
+    if (custom_ && custom_->generation() == generation) return custom_;
+  }
+  const EntityType& type = *domain::Registry::Get().ByName("custom_field");
+  std::vector<Json> records;
+  domain::Query q;
+  q.limit = 500;
+  while (true) {
+    ASSIGN_OR_RETURN(Page page, store_.List(type, q));
+    for (Json& r : page.items) records.push_back(std::move(r));
+    if (page.next_cursor.empty()) break;
+    q.after = domain::Cursor{Json(), records.back()["id"].get<int64_t>()};
+  }
+  auto fields = std::make_shared<const domain::CustomFields>(domain::CustomFields::From(generation, records));
+  std::lock_guard lock(custom_mu_);
+  custom_ = fields;
+  return fields;
+}
+
+Result<std::shared_ptr<const domain::CustomFields>> Records::CustomFor(const Json& input) {
+  if (!input.is_object() || !input.contains("custom")) return nullptr;
+  return Custom();
+}
+
+Status Records::RemoveCustomValues(Transaction& tx, const Json& definition, const Actor& actor) {
+  const EntityType* type = domain::Registry::Get().ByName(definition.value("entity", ""));
+  if (!type) return {};
+  const Field field = domain::CustomFieldOf(definition);
+  // Every record holding a value, live or in the trash; read as committed, which nothing can
+  // change while `tx` holds the write lock. Pages go by id, so records rewritten in `tx` are
+  // not met again.
+  for (const bool deleted : {false, true}) {
+    domain::Query q;
+    q.limit = 500;
+    q.deleted = deleted;
+    q.conditions.push_back({&field, "", domain::Op::kNotNull, {}});
+    while (true) {
+      ASSIGN_OR_RETURN(Page page, store_.List(*type, q));
+      for (const Json& before : page.items) {
+        Json after = before;
+        after["custom"].erase(field.name);
+        if (after["custom"].empty()) after["custom"] = nullptr;
+        RETURN_IF_ERROR(WriteChange(tx, *type, before["id"].get<int64_t>(), before, &after, actor,
+                                    "remove_field"));
+      }
+      if (page.next_cursor.empty()) break;
+      q.after = domain::Cursor{Json(), page.items.back()["id"].get<int64_t>()};
+    }
+  }
+  return {};
 }
 
 Result<Json> Records::Get(const EntityType& type, int64_t id) {
@@ -378,10 +436,13 @@ Result<Json> Records::Create(const EntityType& type, const Json& input, const Ac
     return Fail(ErrorCode::kFailedPrecondition,
                 type.plural + " are reference data from the iso-codes package and cannot be created");
   }
-  ASSIGN_OR_RETURN(Json record, domain::DecodeInput(type, input, DecodeMode::kCreate, ref_));
+  // Decoded with the write transaction held, so the custom fields in force cannot change first.
+  ASSIGN_OR_RETURN(std::unique_ptr<Transaction> tx, store_.BeginWrite());
+  ASSIGN_OR_RETURN(auto custom, CustomFor(input));
+  ASSIGN_OR_RETURN(Json record, domain::DecodeInput(type, input, DecodeMode::kCreate, ref_,
+                                                    custom ? &custom->Of(type.name) : nullptr));
   domain::ApplyDefaults(type, &record);
   RETURN_IF_ERROR(Complete(type, &record));
-  ASSIGN_OR_RETURN(std::unique_ptr<Transaction> tx, store_.BeginWrite());
   RETURN_IF_ERROR(CheckStored(*tx, type, record, std::nullopt));
   std::vector<FieldViolation> warnings;
   if (type.warn) RETURN_IF_ERROR(type.warn(record, std::nullopt, *tx, &warnings));
@@ -424,17 +485,22 @@ Result<Json> Records::LoadForChange(Transaction& tx, const EntityType& type, int
   return std::move(*current);
 }
 
+Status Records::WriteChange(Transaction& tx, const EntityType& type, int64_t id,
+                            const Json& before, Json* after, const Actor& actor,
+                            const char* action) {
+  const int64_t version = before["version"].get<int64_t>() + 1;
+  const std::string now = clock_.NowRfc3339();
+  (*after)["version"] = version;
+  (*after)["updated_at"] = now;
+  (*after)["updated_by"] = actor.name;
+  RETURN_IF_ERROR(tx.Replace(type, id, *after));
+  return tx.AppendHistory({type.name, id, version, now, actor.name, action, Diff(type, before, *after)});
+}
+
 Result<Json> Records::CommitChange(Transaction& tx, const EntityType& type, int64_t id,
                                    const Json& before, Json after, const Actor& actor,
                                    const char* action) {
-  const int64_t version = before["version"].get<int64_t>() + 1;
-  const std::string now = clock_.NowRfc3339();
-  after["version"] = version;
-  after["updated_at"] = now;
-  after["updated_by"] = actor.name;
-  RETURN_IF_ERROR(tx.Replace(type, id, after));
-  RETURN_IF_ERROR(tx.AppendHistory({type.name, id, version, now, actor.name, action,
-                                    Diff(type, before, after)}));
+  RETURN_IF_ERROR(WriteChange(tx, type, id, before, &after, actor, action));
   RETURN_IF_ERROR(tx.Commit());
   return after;
 }
@@ -442,11 +508,13 @@ Result<Json> Records::CommitChange(Transaction& tx, const EntityType& type, int6
 Result<Json> Records::Update(const EntityType& type, int64_t id,
                              std::optional<int64_t> expected_version, const Json& patch,
                              const Actor& actor) {
-  ASSIGN_OR_RETURN(Json changes_in, domain::DecodeInput(type, patch, DecodeMode::kPatch, ref_));
   ASSIGN_OR_RETURN(std::unique_ptr<Transaction> tx, store_.BeginWrite());
+  ASSIGN_OR_RETURN(auto custom, CustomFor(patch));
+  ASSIGN_OR_RETURN(Json changes_in, domain::DecodeInput(type, patch, DecodeMode::kPatch, ref_,
+                                                        custom ? &custom->Of(type.name) : nullptr));
   ASSIGN_OR_RETURN(Json current, LoadForChange(*tx, type, id, false, expected_version, "change"));
   Json merged = current;
-  for (const auto& [k, v] : changes_in.items()) merged[k] = v;
+  domain::ApplyChanges(changes_in, &merged);
   RETURN_IF_ERROR(Complete(type, &merged));
   RETURN_IF_ERROR(CheckTransitions(type, current, merged));
   RETURN_IF_ERROR(CheckStored(*tx, type, merged, id, &current));
@@ -470,6 +538,7 @@ Result<Json> Records::Delete(const EntityType& type, int64_t id,
   }
   ASSIGN_OR_RETURN(std::unique_ptr<Transaction> tx, store_.BeginWrite());
   ASSIGN_OR_RETURN(Json current, LoadForChange(*tx, type, id, false, expected_version, "delete"));
+  if (type.name == "custom_field") RETURN_IF_ERROR(RemoveCustomValues(*tx, current, actor));
   Json after = current;
   after["deleted_at"] = clock_.NowRfc3339();
   return CommitChange(*tx, type, id, current, std::move(after), actor, "delete");
@@ -577,14 +646,15 @@ Result<Json> Records::ResolveReference(Transaction& tx, const Field& field, cons
 }
 
 Result<Json> Records::DecodeRow(Transaction& tx, const EntityType& type, Json values,
-                                const Json* stored) {
+                                const Json* stored, const domain::CustomFields& custom) {
   DropMaintained(type, &values);
   // Textual references ("VUFO", "partyfacts:4898"), at any depth, become ids in place.
   std::vector<FieldViolation> unresolved;
   RETURN_IF_ERROR(ResolveReferences(tx, type.fields, "", &values, &unresolved));
   RETURN_IF_ERROR(ResolveReferences(tx, domain::CommonFields(), "", &values, &unresolved));
   if (!unresolved.empty()) return Invalid(std::move(unresolved));
-  ASSIGN_OR_RETURN(Json record, domain::DecodeInput(type, values, DecodeMode::kCreate, ref_));
+  ASSIGN_OR_RETURN(Json record, domain::DecodeInput(type, values, DecodeMode::kCreate, ref_,
+                                                    &custom.Of(type.name)));
   if (!stored) {
     domain::ApplyDefaults(type, &record);
     RETURN_IF_ERROR(Complete(type, &record));
@@ -616,6 +686,7 @@ Result<ImportReport> Records::Import(const EntityType& type, RowSource& rows, bo
   constexpr size_t kMaxProblems = 10000;
   ImportReport report;
   ASSIGN_OR_RETURN(std::unique_ptr<Transaction> tx, store_.BeginWrite());
+  ASSIGN_OR_RETURN(std::shared_ptr<const domain::CustomFields> custom, Custom());
   const Json common = NewCommon(actor);
   ImportRow row;
   // Rows are inserted as they pass, so later rows can refer to earlier ones (a unit's parent);
@@ -644,7 +715,7 @@ Result<ImportReport> Records::Import(const EntityType& type, RowSource& rows, bo
       report.problems.push_back({row.line, "uuid", "expected a uuid like 0190a0e4-…, got " + uuid.dump()});
       continue;
     }
-    auto record = DecodeRow(*tx, type, std::move(row.values), nullptr);
+    auto record = DecodeRow(*tx, type, std::move(row.values), nullptr, *custom);
     if (!record) {
       problem(record.error());
       continue;
@@ -716,7 +787,16 @@ Result<LoadReport> Records::LoadDump(DumpSource& dump) {
   };
   std::vector<Pending> pending;
   constexpr size_t kMaxProblems = 10000;
+  // Custom fields first: the other records' `custom` values are checked against them.
+  std::vector<const EntityType*> order = {reg.ByName("custom_field")};
   for (const EntityType& type : reg.types()) {
+    if (&type != order[0]) order.push_back(&type);
+  }
+  std::vector<Json> custom_records;
+  domain::CustomFields custom;
+  for (const EntityType* type_ptr : order) {
+    const EntityType& type = *type_ptr;
+    if (&type == order[1]) custom = domain::CustomFields::From(0, custom_records);
     std::string source;
     ASSIGN_OR_RETURN(std::unique_ptr<RowSource> rows, dump.Rows(type, &source));
     if (!rows) continue;
@@ -767,7 +847,7 @@ Result<LoadReport> Records::LoadDump(DumpSource& dump) {
         common_ok = false;
       }
       if (!common_ok) continue;
-      auto record = DecodeRow(*tx, type, in, &in);
+      auto record = DecodeRow(*tx, type, in, &in, custom);
       if (!record) {
         problems(record.error());
         continue;
@@ -794,6 +874,7 @@ Result<LoadReport> Records::LoadDump(DumpSource& dump) {
       Status st = existing && type.reference_data ? tx->Replace(type, id.get<int64_t>(), *record)
                                                   : tx->InsertExact(type, *record);
       if (!st) problems(st.error());
+      if (&type == order[0] && (*record)["deleted_at"].is_null()) custom_records.push_back(*record);
     }
   }
   std::string source;

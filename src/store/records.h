@@ -13,6 +13,7 @@
 
 #include "base/clock.h"
 #include "domain/codec.h"
+#include "domain/custom.h"
 #include "domain/reference.h"
 #include "store/store.h"
 
@@ -96,6 +97,10 @@ class Records {
   Records(Store& store, const domain::ReferenceData& ref, const Clock& clock);
 
   Store& store() { return store_; }
+
+  // The custom fields in force (domain/custom.h): cached, and read again once any process has
+  // committed a change to custom_field records. Hold the pointer while using fields from it.
+  Result<std::shared_ptr<const domain::CustomFields>> Custom();
   const domain::ReferenceData& reference() const { return ref_; }
 
   // The id named by a URL key: the key field's value for types that have one (countries:
@@ -129,6 +134,8 @@ class Records {
   // `expected_version` empty means "any" (If-Match: *).
   Result<Json> Update(const EntityType& type, int64_t id, std::optional<int64_t> expected_version,
                       const Json& patch, const Actor& actor);
+  // Deleting a custom_field also removes its values from every record (live or in the
+  // trash), each as a new version whose history entry ("remove_field") keeps the value.
   Result<Json> Delete(const EntityType& type, int64_t id, std::optional<int64_t> expected_version,
                       const Actor& actor);
   Result<Json> Restore(const EntityType& type, int64_t id, const Actor& actor);
@@ -175,7 +182,12 @@ class Records {
   // resolved, fields Amity maintains dropped, values decoded, defaults applied, derived fields
   // and the record's own rules. With `stored` (a dump row: `values` itself), no defaults, and
   // the maintained fields are taken from it as they are.
-  Result<Json> DecodeRow(Transaction& tx, const EntityType& type, Json values, const Json* stored);
+  Result<Json> DecodeRow(Transaction& tx, const EntityType& type, Json values, const Json* stored,
+                         const domain::CustomFields& custom);
+  // Custom() when `input` sets custom values; else null (nothing to check them against).
+  Result<std::shared_ptr<const domain::CustomFields>> CustomFor(const Json& input);
+  // The values of custom field `definition` (a custom_field record) removed from every record.
+  Status RemoveCustomValues(Transaction& tx, const Json& definition, const Actor& actor);
   Json NewCommon(const Actor& actor) const;
   // Read-time derived fields (EntityType::derive_on_read).
   void OnRead(const EntityType& type, Json* record) const;
@@ -187,7 +199,10 @@ class Records {
   // change in messages ("change", "delete", "restore").
   Result<Json> LoadForChange(Transaction& tx, const EntityType& type, int64_t id, bool in_trash,
                              std::optional<int64_t> expected_version, const char* what);
-  // Writes `after` as the next version of `before` with its history entry, and commits.
+  // Writes `after` as the next version of `before` with its history entry.
+  Status WriteChange(Transaction& tx, const EntityType& type, int64_t id, const Json& before,
+                     Json* after, const Actor& actor, const char* action);
+  // The same, and commits.
   Result<Json> CommitChange(Transaction& tx, const EntityType& type, int64_t id,
                             const Json& before, Json after, const Actor& actor, const char* action);
 
@@ -199,6 +214,8 @@ class Records {
     int64_t generation;
     std::vector<GroupCount> counts;
   };
+  std::mutex custom_mu_;
+  std::shared_ptr<const domain::CustomFields> custom_;
   std::mutex cache_mu_;
   std::unordered_map<std::string, CachedCount> count_cache_;
 };

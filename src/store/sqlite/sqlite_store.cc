@@ -321,6 +321,18 @@ const std::string& GetByIdSql(const EntityType& type) {
   return sql;
 }
 
+// A field in conditions and groups: its column, or a custom field's value inside the `custom`
+// JSON (a decimal as a number, so that ranges compare numerically).
+std::string FieldSql(const EntityType& type, const domain::Field& f) {
+  if (!f.custom) return Quote(ColumnOf(type, f.name)->name);
+  // Declared names match [a-z][a-z0-9_]* (custom_field's pattern); anything else matches nothing.
+  for (char ch : f.name) {
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_')) return "NULL";
+  }
+  const std::string value = "json_extract(\"custom\", '$." + f.name + "')";
+  return f.type == FieldType::kDecimal ? "CAST(" + value + " AS REAL)" : value;
+}
+
 // WHERE clause text and parameters for a query's conditions (without paging).
 void AppendConditions(const EntityType& type, const Query& q, std::string* sql,
                       std::vector<Json>* params) {
@@ -352,8 +364,8 @@ void AppendConditions(const EntityType& type, const Query& q, std::string* sql,
       *sql += any.empty() ? " AND 0" : " AND (" + any + ")";
       continue;
     }
-    const Column* col = ColumnOf(type, c.field->name);
-    const std::string name = Quote(col->name);
+    const bool json_list = !c.field->custom && ColumnOf(type, c.field->name)->kind == ColumnKind::kJson;
+    const std::string name = FieldSql(type, *c.field);
     switch (c.op) {
       case Op::kEq: *sql += " AND " + name + " = ?"; break;
       case Op::kNe: *sql += " AND (" + name + " IS NULL OR " + name + " <> ?)"; break;
@@ -384,7 +396,7 @@ void AppendConditions(const EntityType& type, const Query& q, std::string* sql,
           pattern += ch;
         }
         pattern += "%";
-        if (col->kind == ColumnKind::kJson) {
+        if (json_list) {
           *sql += " AND EXISTS (SELECT 1 FROM json_each(" + name + ") WHERE value LIKE ? ESCAPE '\\')";
           params->push_back(pattern);
         } else {
@@ -787,8 +799,8 @@ class SqliteStore final : public Store {
     std::string where;
     std::vector<Json> params;
     AppendConditions(type, q, &where, &params);
-    const Column* col = ColumnOf(type, q.group_by->name);
-    const std::string name = Quote(col->name);
+    const std::string name = FieldSql(type, *q.group_by);
+    const ColumnKind kind = KindOf(q.group_by->type);
     ASSIGN_OR_RETURN(sqlite3_stmt * s,
                      r.conn->Prepare("SELECT " + name + ", count(*) FROM " + Quote(TableOf(type)) +
                                      where + " GROUP BY " + name + " ORDER BY 2 DESC, 1"));
@@ -796,7 +808,7 @@ class SqliteStore final : public Store {
     std::vector<GroupCount> out;
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-      out.push_back({ColumnValue(s, 0, col->kind), sqlite3_column_int64(s, 1)});
+      out.push_back({ColumnValue(s, 0, kind), sqlite3_column_int64(s, 1)});
     }
     if (rc != SQLITE_DONE) return tl::unexpected(SqlError(r.conn->db(), rc, "count"));
     return out;
