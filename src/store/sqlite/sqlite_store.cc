@@ -13,6 +13,7 @@
 #include "domain/registry.h"
 #include "embedded/amity_sql.h"
 #include "store/columns.h"
+#include "store/sql.h"
 
 namespace amity::store {
 namespace {
@@ -134,23 +135,19 @@ void BindAll(sqlite3_stmt* s, const std::vector<Json>& params) {
   for (size_t i = 0; i < params.size(); ++i) Bind(s, static_cast<int>(i + 1), params[i]);
 }
 
-Json ColumnValue(sqlite3_stmt* s, int i, ColumnKind kind) {
-  const int t = sqlite3_column_type(s, i);
-  if (t == SQLITE_NULL) return Json();
-  switch (kind) {
-    case ColumnKind::kInteger: return Json(static_cast<int64_t>(sqlite3_column_int64(s, i)));
-    case ColumnKind::kBoolean: return Json(sqlite3_column_int(s, i) != 0);
-    case ColumnKind::kJson: {
-      const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
-      return Json::parse(p, p + sqlite3_column_bytes(s, i), nullptr, false);
-    }
-    case ColumnKind::kText: {
-      const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
-      return Json(std::string(p, static_cast<size_t>(sqlite3_column_bytes(s, i))));
-    }
+// The current row of a statement, as the shared row readers (store/sql.h) see it.
+struct SqliteRow {
+  sqlite3_stmt* s;
+  bool Null(int i) const { return sqlite3_column_type(s, i) == SQLITE_NULL; }
+  int64_t Int(int i) const { return sqlite3_column_int64(s, i); }
+  bool Bool(int i) const { return sqlite3_column_int(s, i) != 0; }
+  std::string_view Text(int i) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
+    return p ? std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(s, i))) : std::string_view();
   }
-  return Json();
-}
+};
+
+Json ColumnValue(sqlite3_stmt* s, int i, ColumnKind kind) { return ValueAt(SqliteRow{s}, i, kind); }
 
 // Binds the value a record holds for one column (absent is null), without copying it.
 void BindColumn(sqlite3_stmt* s, int i, const Json& record, const Column& c) {
@@ -169,22 +166,6 @@ void BindColumn(sqlite3_stmt* s, int i, const Json& record, const Column& c) {
   }
 }
 
-// Reads the current row into a record (columns in ColumnsOf order, starting at `first`).
-Json RowToRecord(sqlite3_stmt* s, const EntityType& type, int first = 0) {
-  Json r = Json::object();
-  int i = first;
-  for (const Column& c : ColumnsOf(type)) {
-    Json v = ColumnValue(s, i++, c.kind);
-    if (!c.part.empty()) {
-      if (!v.is_null()) r[c.field->name][c.part] = std::move(v);
-      else if (!r.contains(c.field->name)) r[c.field->name] = nullptr;
-    } else {
-      r[c.field->name] = std::move(v);
-    }
-  }
-  return r;
-}
-
 // Field name → positions of its columns in ColumnsOf(type) (two for money).
 const std::unordered_map<std::string, std::vector<size_t>>& ColumnPositions(const EntityType& type) {
   static std::mutex mu;
@@ -196,79 +177,6 @@ const std::unordered_map<std::string, std::vector<size_t>>& ColumnPositions(cons
     for (size_t i = 0; i < cols.size(); ++i) m[cols[i].field->name].push_back(i);
   }
   return m;
-}
-
-// Column positions in ColumnsOf order: id is 0, version is 6 (see CommonFields).
-constexpr int kVersionColumn = 6;
-
-// Fields of a type in the order JSON objects print their keys (sorted), each with the
-// positions of its columns.
-struct OrderedField {
-  std::string key;  // the field name, already as a JSON string with its colon: "\"name\":"
-  const Column* first;
-  int index;        // of `first` in ColumnsOf(type)
-};
-const std::vector<OrderedField>& OrderedFields(const EntityType& type) {
-  static std::mutex mu;
-  static std::map<const EntityType*, std::vector<OrderedField>> cache;
-  std::lock_guard lock(mu);
-  auto& v = cache[&type];
-  if (v.empty()) {
-    const std::vector<Column>& cols = ColumnsOf(type);
-    std::map<std::string, int> by_name;
-    for (size_t i = 0; i < cols.size(); ++i) by_name.emplace(cols[i].field->name, static_cast<int>(i));
-    for (const auto& [name, i] : by_name) v.push_back({"\"" + name + "\":", &cols[i], i});
-  }
-  return v;
-}
-
-// Writes the current row as the JSON object RowToRecord(...).dump() would print, without
-// building it: the list and get endpoints' hot path.
-void AppendRowJson(sqlite3_stmt* s, const EntityType& type, std::string* out) {
-  out->push_back('{');
-  bool first = true;
-  for (const OrderedField& f : OrderedFields(type)) {
-    if (!first) out->push_back(',');
-    first = false;
-    out->append(f.key);
-    const int i = f.index;
-    if (!f.first->part.empty()) {  // money: amount and currency columns side by side
-      if (sqlite3_column_type(s, i) == SQLITE_NULL) {
-        out->append("null");
-      } else {
-        out->append("{\"amount\":").append(std::to_string(sqlite3_column_int64(s, i)));
-        out->append(",\"currency\":");
-        const auto* c = reinterpret_cast<const char*>(sqlite3_column_text(s, i + 1));
-        AppendJsonString(out, std::string_view(c ? c : "", c ? sqlite3_column_bytes(s, i + 1) : 0));
-        out->push_back('}');
-      }
-      continue;
-    }
-    if (sqlite3_column_type(s, i) == SQLITE_NULL) {
-      out->append("null");
-      continue;
-    }
-    switch (f.first->kind) {
-      case ColumnKind::kInteger: {
-        char buf[24];
-        const auto r = std::to_chars(buf, buf + sizeof buf, sqlite3_column_int64(s, i));
-        out->append(buf, r.ptr);
-        break;
-      }
-      case ColumnKind::kBoolean:
-        out->append(sqlite3_column_int(s, i) ? "true" : "false");
-        break;
-      case ColumnKind::kJson:  // stored as the JSON text nlohmann wrote
-        out->append(reinterpret_cast<const char*>(sqlite3_column_text(s, i)),
-                    static_cast<size_t>(sqlite3_column_bytes(s, i)));
-        break;
-      case ColumnKind::kText:
-        AppendJsonString(out, std::string_view(reinterpret_cast<const char*>(sqlite3_column_text(s, i)),
-                                               static_cast<size_t>(sqlite3_column_bytes(s, i))));
-        break;
-    }
-  }
-  out->push_back('}');
 }
 
 // The ids in the first column of every row the statement gives.
@@ -289,127 +197,6 @@ TimelineEntry TimelineEntryAt(sqlite3_stmt* s) {
   if (e.item >= 0) e.field = ColumnValue(s, 3, ColumnKind::kText).get<std::string>();
   e.at = ColumnValue(s, 4, ColumnKind::kText).get<std::string>();
   return e;
-}
-
-// The position of a field's column in SelectList.
-int ColumnIndex(const EntityType& type, const std::string& field) {
-  const std::vector<Column>& cols = ColumnsOf(type);
-  for (size_t i = 0; i < cols.size(); ++i) {
-    if (cols[i].field->name == field && cols[i].part.empty()) return static_cast<int>(i);
-  }
-  return -1;
-}
-
-const std::string& SelectList(const EntityType& type) {
-  static std::mutex mu;
-  static std::map<const EntityType*, std::string> cache;
-  std::lock_guard lock(mu);
-  auto& s = cache[&type];
-  if (s.empty()) {
-    for (const Column& c : ColumnsOf(type)) s += (s.empty() ? "" : ", ") + Quote(c.name);
-  }
-  return s;
-}
-
-// "SELECT <every column> FROM <table> WHERE id = ?", built once per type.
-const std::string& GetByIdSql(const EntityType& type) {
-  static std::mutex mu;
-  static std::map<const EntityType*, std::string> cache;
-  std::lock_guard lock(mu);
-  std::string& sql = cache[&type];
-  if (sql.empty()) sql = "SELECT " + SelectList(type) + " FROM " + Quote(TableOf(type)) + " WHERE id = ?";
-  return sql;
-}
-
-// A field in conditions and groups: its column, or a custom field's value inside the `custom`
-// JSON (a decimal as a number, so that ranges compare numerically).
-std::string FieldSql(const EntityType& type, const domain::Field& f) {
-  if (!f.custom) return Quote(ColumnOf(type, f.name)->name);
-  // Declared names match [a-z][a-z0-9_]* (custom_field's pattern); anything else matches nothing.
-  for (char ch : f.name) {
-    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_')) return "NULL";
-  }
-  const std::string value = "json_extract(\"custom\", '$." + f.name + "')";
-  return f.type == FieldType::kDecimal ? "CAST(" + value + " AS REAL)" : value;
-}
-
-// WHERE clause text and parameters for a query's conditions (without paging).
-void AppendConditions(const EntityType& type, const Query& q, std::string* sql,
-                      std::vector<Json>* params) {
-  *sql += q.deleted ? " WHERE deleted_at IS NOT NULL" : " WHERE deleted_at IS NULL";
-  for (const Condition& c : q.conditions) {
-    if (c.pseudo == "identifier") {
-      *sql += " AND id IN (SELECT record_id FROM identifier WHERE entity = ? AND scheme = ? AND value = ?)";
-      params->push_back(type.name);
-      params->push_back(c.values[0]);
-      params->push_back(c.values[1]);
-      continue;
-    }
-    if (c.pseudo == "q") {
-      std::string any;
-      std::vector<const domain::Field*> searchable;
-      for (const domain::Field& f : domain::CommonFields()) searchable.push_back(&f);
-      for (const domain::Field& f : type.fields) searchable.push_back(&f);
-      for (const domain::Field* field : searchable) {
-        const domain::Field& f = *field;
-        if (!f.searchable) continue;
-        any += (any.empty() ? "" : " OR ") + Quote(f.name) + " LIKE ? ESCAPE '\\'";
-        std::string pattern = "%";
-        for (char ch : c.values[0].get<std::string>()) {
-          if (ch == '%' || ch == '_' || ch == '\\') pattern += '\\';
-          pattern += ch;
-        }
-        params->push_back(pattern + "%");
-      }
-      *sql += any.empty() ? " AND 0" : " AND (" + any + ")";
-      continue;
-    }
-    const bool json_list = !c.field->custom && ColumnOf(type, c.field->name)->kind == ColumnKind::kJson;
-    const std::string name = FieldSql(type, *c.field);
-    switch (c.op) {
-      case Op::kEq: *sql += " AND " + name + " = ?"; break;
-      case Op::kNe: *sql += " AND (" + name + " IS NULL OR " + name + " <> ?)"; break;
-      case Op::kGt: *sql += " AND " + name + " > ?"; break;
-      case Op::kGte: *sql += " AND " + name + " >= ?"; break;
-      case Op::kLt: *sql += " AND " + name + " < ?"; break;
-      case Op::kLte: *sql += " AND " + name + " <= ?"; break;
-      case Op::kIsNull: *sql += " AND " + name + " IS NULL"; break;
-      case Op::kNotNull: *sql += " AND " + name + " IS NOT NULL"; break;
-      case Op::kIn: {
-        *sql += " AND " + name + " IN (";
-        for (size_t i = 0; i < c.values.size(); ++i) *sql += i ? ", ?" : "?";
-        *sql += ")";
-        break;
-      }
-      case Op::kPrefix:
-      case Op::kContains: {
-        // A list of references holds ids: it contains the id itself (an integer, not text).
-        if (c.field->type == FieldType::kRefList) {
-          *sql += " AND EXISTS (SELECT 1 FROM json_each(" + name + ") WHERE value = ?)";
-          params->push_back(c.values[0]);
-          continue;
-        }
-        std::string pattern = c.op == Op::kContains ? "%" : "";
-        const std::string text = c.values[0].get<std::string>();
-        for (char ch : text) {
-          if (ch == '%' || ch == '_' || ch == '\\') pattern += '\\';
-          pattern += ch;
-        }
-        pattern += "%";
-        if (json_list) {
-          *sql += " AND EXISTS (SELECT 1 FROM json_each(" + name + ") WHERE value LIKE ? ESCAPE '\\')";
-          params->push_back(pattern);
-        } else {
-          *sql += " AND " + name + " LIKE ? ESCAPE '\\'";
-          params->push_back(pattern);
-        }
-        continue;
-      }
-    }
-    if (c.op != Op::kIsNull && c.op != Op::kNotNull) {
-      for (const Json& v : c.values) params->push_back(v);
-    }
-  }
 }
 
 class SqliteStore;
@@ -608,7 +395,7 @@ class SqliteTransaction final : public Transaction {
     sqlite3_bind_int64(s, 1, id);
     const int rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
-      Json r = RowToRecord(s, type);
+      Json r = RowToRecord(SqliteRow{s}, type);
       sqlite3_reset(s);
       return std::optional<Json>(std::move(r));
     }
@@ -748,7 +535,7 @@ class SqliteStore final : public Store {
   Result<Page> List(const EntityType& type, const Query& q) override {
     Page page;
     ASSIGN_OR_RETURN(PageInfo info, RunList(type, q, [&](sqlite3_stmt* s) {
-      page.items.push_back(RowToRecord(s, type));
+      page.items.push_back(RowToRecord(SqliteRow{s}, type));
     }));
     page.next_cursor = std::move(info.next_cursor);
     page.total = info.total;
@@ -760,7 +547,7 @@ class SqliteStore final : public Store {
     page.items = "[";
     ASSIGN_OR_RETURN(PageInfo info, RunList(type, q, [&](sqlite3_stmt* s) {
       if (page.items.size() > 1) page.items.push_back(',');
-      AppendRowJson(s, type, &page.items);
+      AppendRowJson(SqliteRow{s}, type, &page.items);
     }));
     page.items.push_back(']');
     page.next_cursor = std::move(info.next_cursor);
@@ -778,7 +565,7 @@ class SqliteStore final : public Store {
     std::string key;
     if (rc == SQLITE_ROW) {
       out.emplace();
-      AppendRowJson(s, type, &out->json);
+      AppendRowJson(SqliteRow{s}, type, &out->json);
       out->version = sqlite3_column_int64(s, kVersionColumn);
       if (last_linked_until) {
         key = type.key_field.empty() ? std::to_string(id)
@@ -798,8 +585,8 @@ class SqliteStore final : public Store {
     Reader r(this);
     std::string where;
     std::vector<Json> params;
-    AppendConditions(type, q, &where, &params);
-    const std::string name = FieldSql(type, *q.group_by);
+    AppendConditions(Dialect::kSqlite, type, q, &where, &params);
+    const std::string name = FieldSql(Dialect::kSqlite, type, *q.group_by);
     const ColumnKind kind = KindOf(q.group_by->type);
     ASSIGN_OR_RETURN(sqlite3_stmt * s,
                      r.conn->Prepare("SELECT " + name + ", count(*) FROM " + Quote(TableOf(type)) +
@@ -995,11 +782,11 @@ class SqliteStore final : public Store {
   template <typename OnRow>
   Result<PageInfo> RunList(const EntityType& type, const Query& q, OnRow on_row) {
     Reader r(this);
-    std::string where;
-    std::vector<Json> params;
-    AppendConditions(type, q, &where, &params);
     PageInfo info;
     if (q.total) {
+      std::string where;
+      std::vector<Json> params;
+      AppendConditions(Dialect::kSqlite, type, q, &where, &params);
       ASSIGN_OR_RETURN(sqlite3_stmt * s,
                        r.conn->Prepare("SELECT count(*) FROM " + Quote(TableOf(type)) + where));
       BindAll(s, params);
@@ -1009,32 +796,8 @@ class SqliteStore final : public Store {
       sqlite3_reset(s);
     }
     const Column* sort_col = q.sort ? ColumnOf(type, q.sort->name) : nullptr;
-    const std::string sort = sort_col ? Quote(sort_col->name) : "";
-    const char* cmp = q.descending ? "<" : ">";
-    if (q.after) {
-      const std::string id_cmp = std::string(" id ") + cmp + " ?";
-      if (!q.sort) {
-        where += " AND" + id_cmp;
-        params.push_back(q.after->id);
-      } else if (q.after->sort_value.is_null()) {
-        // Nulls come first ascending, last descending.
-        where += q.descending ? " AND (" + sort + " IS NULL AND" + id_cmp + ")"
-                              : " AND ((" + sort + " IS NULL AND" + id_cmp + ") OR " + sort + " IS NOT NULL)";
-        params.push_back(q.after->id);
-      } else {
-        where += " AND (" + sort + " " + cmp + " ? OR (" + sort + " = ? AND" + id_cmp + ")" +
-                 (q.descending ? " OR " + sort + " IS NULL" : "") + ")";
-        params.push_back(q.after->sort_value);
-        params.push_back(q.after->sort_value);
-        params.push_back(q.after->id);
-      }
-    }
-    const char* dir = q.descending ? " DESC" : "";
-    std::string sql = "SELECT " + SelectList(type) + " FROM " + Quote(TableOf(type)) + where +
-                      " ORDER BY ";
-    if (q.sort) sql += sort + dir + (q.descending ? " NULLS LAST, " : " NULLS FIRST, ");
-    sql += std::string("id") + dir + " LIMIT ?";
-    params.push_back(q.limit + 1);
+    std::vector<Json> params;
+    const std::string sql = ListSql(Dialect::kSqlite, type, q, &params);
     ASSIGN_OR_RETURN(sqlite3_stmt * s, r.conn->Prepare(sql));
     BindAll(s, params);
     int sort_index = 0;

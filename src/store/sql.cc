@@ -1,0 +1,216 @@
+#include "store/sql.h"
+
+#include <map>
+#include <mutex>
+
+namespace amity::store {
+
+using domain::Condition;
+using domain::FieldType;
+using domain::Json;
+using domain::Op;
+using domain::Query;
+
+const std::string& SelectList(const domain::EntityType& type) {
+  static std::mutex mu;
+  static std::map<const domain::EntityType*, std::string> cache;
+  std::lock_guard lock(mu);
+  auto& s = cache[&type];
+  if (s.empty()) {
+    for (const Column& c : ColumnsOf(type)) s += (s.empty() ? "" : ", ") + Quote(c.name);
+  }
+  return s;
+}
+
+const std::string& GetByIdSql(const domain::EntityType& type) {
+  static std::mutex mu;
+  static std::map<const domain::EntityType*, std::string> cache;
+  std::lock_guard lock(mu);
+  std::string& sql = cache[&type];
+  if (sql.empty()) sql = "SELECT " + SelectList(type) + " FROM " + Quote(TableOf(type)) + " WHERE id = ?";
+  return sql;
+}
+
+const std::vector<OrderedField>& OrderedFields(const domain::EntityType& type) {
+  static std::mutex mu;
+  static std::map<const domain::EntityType*, std::vector<OrderedField>> cache;
+  std::lock_guard lock(mu);
+  auto& v = cache[&type];
+  if (v.empty()) {
+    const std::vector<Column>& cols = ColumnsOf(type);
+    std::map<std::string, int> by_name;
+    for (size_t i = 0; i < cols.size(); ++i) by_name.emplace(cols[i].field->name, static_cast<int>(i));
+    for (const auto& [name, i] : by_name) v.push_back({"\"" + name + "\":", &cols[i], i});
+  }
+  return v;
+}
+
+int ColumnIndex(const domain::EntityType& type, const std::string& field) {
+  const std::vector<Column>& cols = ColumnsOf(type);
+  for (size_t i = 0; i < cols.size(); ++i) {
+    if (cols[i].field->name == field && cols[i].part.empty()) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+std::string FieldSql(Dialect d, const domain::EntityType& type, const domain::Field& f) {
+  if (!f.custom) return Quote(ColumnOf(type, f.name)->name);
+  // Declared names match [a-z][a-z0-9_]* (custom_field's pattern); anything else matches nothing.
+  for (char ch : f.name) {
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_')) return "NULL";
+  }
+  if (d == Dialect::kSqlite) {
+    // json_extract gives SQL values: 1/0 for booleans, numbers for numbers.
+    const std::string value = "json_extract(\"custom\", '$." + f.name + "')";
+    return f.type == FieldType::kDecimal ? "CAST(" + value + " AS REAL)" : value;
+  }
+  const std::string value = "(\"custom\"::jsonb ->> '" + f.name + "')";
+  switch (f.type) {
+    case FieldType::kInteger: return value + "::bigint";
+    case FieldType::kDecimal: return value + "::numeric";
+    case FieldType::kBoolean: return value + "::boolean";
+    default: return value;
+  }
+}
+
+namespace {
+
+// A LIKE pattern matching `text` literally, with `%` before (for contains) and after.
+std::string LikePattern(const std::string& text, bool anywhere) {
+  std::string pattern = anywhere ? "%" : "";
+  for (char ch : text) {
+    if (ch == '%' || ch == '_' || ch == '\\') pattern += '\\';
+    pattern += ch;
+  }
+  return pattern + "%";
+}
+
+// Case-insensitive LIKE: SQLite's LIKE already is (for ASCII); PostgreSQL's is ILIKE.
+const char* Like(Dialect d) { return d == Dialect::kSqlite ? " LIKE ? ESCAPE '\\'" : " ILIKE ? ESCAPE '\\'"; }
+
+// "Some element of the JSON list or object in `column` is …" (`test` applies to `value`).
+std::string AnyElement(Dialect d, const domain::Field& f, const std::string& column, const std::string& test) {
+  if (d == Dialect::kSqlite) return "EXISTS (SELECT 1 FROM json_each(" + column + ") WHERE value" + test + ")";
+  const char* each = f.type == FieldType::kMultilingualText ? "jsonb_each_text" : "jsonb_array_elements_text";
+  const std::string alias = f.type == FieldType::kMultilingualText ? " AS e(key, value)" : " AS e(value)";
+  return std::string("EXISTS (SELECT 1 FROM ") + each + "(" + column + "::jsonb)" + alias + " WHERE value" + test + ")";
+}
+
+}  // namespace
+
+void AppendConditions(Dialect d, const domain::EntityType& type, const Query& q, std::string* sql,
+                      std::vector<Json>* params) {
+  *sql += q.deleted ? " WHERE deleted_at IS NOT NULL" : " WHERE deleted_at IS NULL";
+  for (const Condition& c : q.conditions) {
+    if (c.pseudo == "identifier") {
+      *sql += " AND id IN (SELECT record_id FROM identifier WHERE entity = ? AND scheme = ? AND value = ?)";
+      params->push_back(type.name);
+      params->push_back(c.values[0]);
+      params->push_back(c.values[1]);
+      continue;
+    }
+    if (c.pseudo == "q") {
+      std::string any;
+      std::vector<const domain::Field*> searchable;
+      for (const domain::Field& f : domain::CommonFields()) searchable.push_back(&f);
+      for (const domain::Field& f : type.fields) searchable.push_back(&f);
+      for (const domain::Field* f : searchable) {
+        if (!f->searchable) continue;
+        any += (any.empty() ? "" : " OR ") + Quote(f->name) + Like(d);
+        params->push_back(LikePattern(c.values[0].get<std::string>(), true));
+      }
+      *sql += any.empty() ? " AND 1 = 0" : " AND (" + any + ")";
+      continue;
+    }
+    const bool json_column = !c.field->custom && ColumnOf(type, c.field->name)->kind == ColumnKind::kJson;
+    const std::string name = FieldSql(d, type, *c.field);
+    switch (c.op) {
+      case Op::kEq: *sql += " AND " + name + " = ?"; break;
+      case Op::kNe: *sql += " AND (" + name + " IS NULL OR " + name + " <> ?)"; break;
+      case Op::kGt: *sql += " AND " + name + " > ?"; break;
+      case Op::kGte: *sql += " AND " + name + " >= ?"; break;
+      case Op::kLt: *sql += " AND " + name + " < ?"; break;
+      case Op::kLte: *sql += " AND " + name + " <= ?"; break;
+      case Op::kIsNull: *sql += " AND " + name + " IS NULL"; break;
+      case Op::kNotNull: *sql += " AND " + name + " IS NOT NULL"; break;
+      case Op::kIn: {
+        *sql += " AND " + name + " IN (";
+        for (size_t i = 0; i < c.values.size(); ++i) *sql += i ? ", ?" : "?";
+        *sql += ")";
+        break;
+      }
+      case Op::kPrefix:
+      case Op::kContains: {
+        // A list of references holds ids: it contains the id itself.
+        if (c.field->type == FieldType::kRefList) {
+          *sql += " AND " + AnyElement(d, *c.field, name, " = ?");
+          params->push_back(d == Dialect::kSqlite ? c.values[0] : Json(c.values[0].dump()));
+          continue;
+        }
+        const std::string pattern = LikePattern(c.values[0].get<std::string>(), c.op == Op::kContains);
+        *sql += " AND " + (json_column ? AnyElement(d, *c.field, name, Like(d)) : name + Like(d));
+        params->push_back(pattern);
+        continue;
+      }
+    }
+    if (c.op != Op::kIsNull && c.op != Op::kNotNull) {
+      for (const Json& v : c.values) params->push_back(v);
+    }
+  }
+}
+
+std::string ListSql(Dialect d, const domain::EntityType& type, const Query& q, std::vector<Json>* params) {
+  std::string where;
+  AppendConditions(d, type, q, &where, params);
+  const Column* sort_col = q.sort ? ColumnOf(type, q.sort->name) : nullptr;
+  const std::string sort = sort_col ? Quote(sort_col->name) : "";
+  const char* cmp = q.descending ? "<" : ">";
+  if (q.after) {
+    const std::string id_cmp = std::string(" id ") + cmp + " ?";
+    if (!q.sort) {
+      where += " AND" + id_cmp;
+      params->push_back(q.after->id);
+    } else if (q.after->sort_value.is_null()) {
+      // Nulls come first ascending, last descending.
+      where += q.descending ? " AND (" + sort + " IS NULL AND" + id_cmp + ")"
+                            : " AND ((" + sort + " IS NULL AND" + id_cmp + ") OR " + sort + " IS NOT NULL)";
+      params->push_back(q.after->id);
+    } else {
+      where += " AND (" + sort + " " + cmp + " ? OR (" + sort + " = ? AND" + id_cmp + ")" +
+               (q.descending ? " OR " + sort + " IS NULL" : "") + ")";
+      params->push_back(q.after->sort_value);
+      params->push_back(q.after->sort_value);
+      params->push_back(q.after->id);
+    }
+  }
+  const char* dir = q.descending ? " DESC" : "";
+  std::string sql = "SELECT " + SelectList(type) + " FROM " + Quote(TableOf(type)) + where + " ORDER BY ";
+  if (q.sort) sql += sort + dir + (q.descending ? " NULLS LAST, " : " NULLS FIRST, ");
+  sql += std::string("id") + dir + " LIMIT ?";
+  params->push_back(q.limit + 1);
+  return sql;
+}
+
+std::string Numbered(const std::string& sql) {
+  std::string out;
+  out.reserve(sql.size() + 16);
+  int n = 0;
+  char quote = 0;
+  for (char ch : sql) {
+    if (quote) {
+      if (ch == quote) quote = 0;
+      out.push_back(ch);
+    } else if (ch == '\'' || ch == '"') {
+      quote = ch;
+      out.push_back(ch);
+    } else if (ch == '?') {
+      out.push_back('$');
+      out += std::to_string(++n);
+    } else {
+      out.push_back(ch);
+    }
+  }
+  return out;
+}
+
+}  // namespace amity::store
