@@ -191,6 +191,96 @@ std::string ListSql(Dialect d, const domain::EntityType& type, const Query& q, s
   return sql;
 }
 
+std::string TotalSql(Dialect d, const domain::EntityType& type, const Query& q, std::vector<Json>* params) {
+  std::string where;
+  AppendConditions(d, type, q, &where, params);
+  return "SELECT count(*) FROM " + Quote(TableOf(type)) + where;
+}
+
+std::string CountSql(Dialect d, const domain::EntityType& type, const Query& q, std::vector<Json>* params) {
+  std::string where;
+  AppendConditions(d, type, q, &where, params);
+  const std::string name = FieldSql(d, type, *q.group_by);
+  return "SELECT " + name + ", count(*) FROM " + Quote(TableOf(type)) + where + " GROUP BY " + name +
+         " ORDER BY 2 DESC, 1 NULLS FIRST";
+}
+
+std::string InsertSql(const domain::EntityType& type, bool with_id) {
+  const std::vector<Column>& cols = ColumnsOf(type);
+  const size_t first = with_id ? 0 : 1;
+  std::string names, marks;
+  for (size_t i = first; i < cols.size(); ++i) {
+    names += (i > first ? ", " : "") + Quote(cols[i].name);
+    marks += i > first ? ", ?" : "?";
+  }
+  return "INSERT INTO " + Quote(TableOf(type)) + " (" + names + ") VALUES (" + marks + ") RETURNING id";
+}
+
+std::string ReplaceSql(const domain::EntityType& type) {
+  const std::vector<Column>& cols = ColumnsOf(type);
+  std::string sql = "UPDATE " + Quote(TableOf(type)) + " SET ";
+  for (size_t i = 1; i < cols.size(); ++i) sql += (i > 1 ? ", " : "") + Quote(cols[i].name) + " = ?";
+  return sql + " WHERE id = ?";
+}
+
+std::string FindIdsSql(const domain::EntityType& type, const std::string& field, const Json& value,
+                       int limit, std::vector<Json>* params) {
+  if (field == "identifiers") {
+    *params = {type.name, value["scheme"], value["value"], limit};
+    return "SELECT record_id FROM identifier WHERE entity = ? AND scheme = ? AND value = ? LIMIT ?";
+  }
+  *params = {value, limit};
+  return "SELECT id FROM " + Quote(TableOf(type)) + " WHERE " + Quote(field) + " = ? LIMIT ?";
+}
+
+std::string FindIdsMatchingSql(const domain::EntityType& type, const Json& where, int limit,
+                               std::vector<Json>* params) {
+  std::string sql = "SELECT id FROM " + Quote(TableOf(type)) + " WHERE deleted_at IS NULL";
+  for (const auto& [field, value] : where.items()) {
+    if (!ColumnOf(type, field)) return "";
+    if (value.is_null()) {
+      sql += " AND " + Quote(field) + " IS NULL";
+    } else {
+      sql += " AND " + Quote(field) + " = ?";
+      params->push_back(value);
+    }
+  }
+  params->push_back(limit);
+  return sql + " LIMIT ?";
+}
+
+std::string LinkedSql(std::string_view entity, std::string_view target, std::string_view key,
+                      std::string_view from, std::string_view to, int limit, std::vector<Json>* params) {
+  std::string sql = "SELECT record_id FROM link WHERE target = ? AND target_key = ? AND entity = ?";
+  *params = {std::string(target), std::string(key), std::string(entity)};
+  if (!from.empty()) {
+    sql += " AND at >= ?";
+    params->push_back(std::string(from));
+  }
+  if (!to.empty()) {
+    sql += " AND at <= ?";
+    params->push_back(std::string(to));
+  }
+  params->push_back(limit);
+  return sql + " GROUP BY record_id ORDER BY max(at) DESC, record_id DESC LIMIT ?";
+}
+
+std::string TimelineSql(const std::string& target, const std::string& key, const std::string& entity,
+                        int64_t offset, int limit, std::vector<Json>* params) {
+  // One entry per record (or dated item) however many of its fields link to the subject.
+  std::string sql =
+      "SELECT entity, record_id, item, max(field), max(at) FROM link WHERE target = ? AND target_key = ?";
+  *params = {target, key};
+  if (!entity.empty()) {
+    sql += " AND entity = ?";
+    params->push_back(entity);
+  }
+  params->push_back(limit);
+  params->push_back(offset);
+  return sql + " GROUP BY entity, record_id, item ORDER BY max(at) DESC, entity, record_id DESC, item "
+               "DESC LIMIT ? OFFSET ?";
+}
+
 std::string Numbered(const std::string& sql) {
   std::string out;
   out.reserve(sql.size() + 16);

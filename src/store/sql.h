@@ -5,6 +5,7 @@
 #include <charconv>
 #include <string>
 #include <string_view>
+#include <cstdint>
 #include <vector>
 
 #include "base/text.h"
@@ -37,6 +38,62 @@ void AppendConditions(Dialect d, const domain::EntityType& type, const domain::Q
 // (the sort field, then id) and a limit one past the page (to know whether another follows).
 std::string ListSql(Dialect d, const domain::EntityType& type, const domain::Query& q,
                     std::vector<domain::Json>* params);
+
+// SELECT count(*) of a query's matches (Page::total).
+std::string TotalSql(Dialect d, const domain::EntityType& type, const domain::Query& q,
+                     std::vector<domain::Json>* params);
+
+// A count per value of q.group_by, largest first, then by value (no value first).
+std::string CountSql(Dialect d, const domain::EntityType& type, const domain::Query& q,
+                     std::vector<domain::Json>* params);
+
+// INSERT of every column (all but id unless `with_id`), parameters in ColumnsOf order; the new
+// id comes back as the only column.
+std::string InsertSql(const domain::EntityType& type, bool with_id);
+// UPDATE of every column but id, parameters in ColumnsOf order, then the id.
+std::string ReplaceSql(const domain::EntityType& type);
+
+// Ids of records whose `field` equals the value (identifiers: scheme and value), at most a
+// limit (Transaction::FindIds).
+std::string FindIdsSql(const domain::EntityType& type, const std::string& field,
+                       const domain::Json& value, int limit, std::vector<domain::Json>* params);
+// Ids of live records whose fields all equal `where` (Transaction::FindIdsMatching); empty
+// when `where` names a field without a column.
+std::string FindIdsMatchingSql(const domain::EntityType& type, const domain::Json& where, int limit,
+                               std::vector<domain::Json>* params);
+// Records of `entity` linking to target/key, dated from/to (empty: open), latest first.
+std::string LinkedSql(std::string_view entity, std::string_view target, std::string_view key,
+                      std::string_view from, std::string_view to, int limit,
+                      std::vector<domain::Json>* params);
+// A timeline page: columns entity, record_id, item, field, at (TimelineEntryAt).
+std::string TimelineSql(const std::string& target, const std::string& key, const std::string& entity,
+                        int64_t offset, int limit, std::vector<domain::Json>* params);
+
+// Statements that need nothing built.
+inline constexpr const char* kLastLinkedSql =
+    "SELECT entity, record_id, item, field, at FROM link WHERE target = ? AND target_key = ? AND "
+    "at <= ? AND at <> '' ORDER BY at DESC LIMIT 1";
+inline constexpr const char* kInsertHistorySql =
+    "INSERT INTO history (entity, record_id, version, at, actor, action, changes) VALUES (?, ?, ?, "
+    "?, ?, ?, ?)";
+inline constexpr const char* kHistorySql =
+    "SELECT version, at, actor, action, changes FROM history WHERE entity = ? AND record_id = ? "
+    "ORDER BY id DESC";
+inline constexpr const char* kScanHistorySql =
+    "SELECT id, entity, record_id, version, at, actor, action, changes FROM history WHERE id > ? "
+    "ORDER BY id LIMIT ?";
+inline constexpr const char* kDeleteLinksSql = "DELETE FROM link WHERE entity = ? AND record_id = ?";
+inline constexpr const char* kInsertLinkSql =
+    "INSERT INTO link (entity, record_id, field, item, target, target_key, at) VALUES (?, ?, ?, ?, "
+    "?, ?, ?)";
+inline constexpr const char* kDeleteIdentifiersSql =
+    "DELETE FROM identifier WHERE entity = ? AND record_id = ?";
+inline constexpr const char* kInsertIdentifierSql =
+    "INSERT INTO identifier (entity, scheme, value, record_id) VALUES (?, ?, ?, ?)";
+inline constexpr const char* kGenerationSql = "SELECT n FROM generation WHERE entity = ?";
+inline constexpr const char* kBumpGenerationSql =
+    "INSERT INTO generation (entity, n) VALUES (?, 1) ON CONFLICT (entity) DO UPDATE SET n = "
+    "generation.n + 1";
 
 // `?` → `$1`, `$2`, … outside quoted literals and identifiers (PostgreSQL's placeholders).
 std::string Numbered(const std::string& sql);

@@ -219,18 +219,8 @@ class SqliteTransaction final : public Transaction {
   Result<std::vector<int64_t>> Linked(std::string_view entity, std::string_view target,
                                       std::string_view key, std::string_view from,
                                       std::string_view to, int limit) override {
-    std::string sql = "SELECT record_id FROM link WHERE target = ? AND target_key = ? AND entity = ?";
-    std::vector<Json> params = {std::string(target), std::string(key), std::string(entity)};
-    if (!from.empty()) {
-      sql += " AND at >= ?";
-      params.push_back(std::string(from));
-    }
-    if (!to.empty()) {
-      sql += " AND at <= ?";
-      params.push_back(std::string(to));
-    }
-    sql += " GROUP BY record_id ORDER BY max(at) DESC, record_id DESC LIMIT ?";
-    params.push_back(limit);
+    std::vector<Json> params;
+    const std::string sql = LinkedSql(entity, target, key, from, to, limit, &params);
     ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(sql));
     BindAll(s, params);
     return CollectIds(*conn_, s, "linked");
@@ -245,19 +235,9 @@ class SqliteTransaction final : public Transaction {
 
   Result<std::vector<int64_t>> FindIdsMatching(const EntityType& type, const Json& where,
                                                int limit) override {
-    std::string sql = "SELECT id FROM " + Quote(TableOf(type)) + " WHERE deleted_at IS NULL";
     std::vector<Json> params;
-    for (const auto& [field, value] : where.items()) {
-      if (!ColumnOf(type, field)) return Fail(ErrorCode::kInternal, "no column " + field);
-      if (value.is_null()) {
-        sql += " AND " + Quote(field) + " IS NULL";
-      } else {
-        sql += " AND " + Quote(field) + " = ?";
-        params.push_back(value);
-      }
-    }
-    sql += " LIMIT ?";
-    params.push_back(limit);
+    const std::string sql = FindIdsMatchingSql(type, where, limit, &params);
+    if (sql.empty()) return Fail(ErrorCode::kInternal, "no column for " + where.dump());
     ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(sql));
     BindAll(s, params);
     return CollectIds(*conn_, s, "find");
@@ -265,15 +245,8 @@ class SqliteTransaction final : public Transaction {
 
   Result<std::vector<int64_t>> FindIds(const EntityType& type, const std::string& field,
                                        const Json& value, int limit) override {
-    std::string sql;
     std::vector<Json> params;
-    if (field == "identifiers") {
-      sql = "SELECT record_id FROM identifier WHERE entity = ? AND scheme = ? AND value = ? LIMIT ?";
-      params = {type.name, value["scheme"], value["value"], limit};
-    } else {
-      sql = "SELECT id FROM " + Quote(TableOf(type)) + " WHERE " + Quote(field) + " = ? LIMIT ?";
-      params = {value, limit};
-    }
+    const std::string sql = FindIdsSql(type, field, value, limit, &params);
     ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(sql));
     BindAll(s, params);
     return CollectIds(*conn_, s, "find");
@@ -307,13 +280,7 @@ class SqliteTransaction final : public Transaction {
       sqlite3_reset(s);
       sqlite3_clear_bindings(s);
     } else {
-      std::string names, marks;
-      for (size_t i = first; i < cols.size(); ++i) {  // all but id, unless with_id
-        names += (i > first ? ", " : "") + Quote(cols[i].name);
-        marks += i > first ? ", ?" : "?";
-      }
-      ASSIGN_OR_RETURN(s, conn_->Prepare("INSERT INTO " + Quote(TableOf(type)) + " (" + names +
-                                         ") VALUES (" + marks + ")", true));
+      ASSIGN_OR_RETURN(s, conn_->Prepare(InsertSql(type, with_id), true));
     }
     // Bind what the record holds (absent columns stay null): a walk over the record's fields,
     // not a lookup per column.
@@ -325,9 +292,10 @@ class SqliteTransaction final : public Transaction {
         if (i >= first) BindColumn(s, static_cast<int>(i + 1 - first), record, cols[i]);
       }
     }
-    const int rc = sqlite3_step(s);
+    int rc = sqlite3_step(s);
+    const int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;  // RETURNING id
+    if (rc == SQLITE_ROW) rc = sqlite3_step(s);
     if (rc != SQLITE_DONE) return tl::unexpected(SqlError(conn_->db(), rc, "insert " + type.name));
-    const int64_t id = sqlite3_last_insert_rowid(conn_->db());
     RETURN_IF_ERROR(WriteIdentifiers(type, id, record, false));
     RETURN_IF_ERROR(WriteLinks(type, id, record, false));
     touched_.insert(type.name);
@@ -336,10 +304,7 @@ class SqliteTransaction final : public Transaction {
 
   Status Replace(const EntityType& type, int64_t id, const Json& record) override {
     const std::vector<Column>& cols = ColumnsOf(type);
-    std::string sql = "UPDATE " + Quote(TableOf(type)) + " SET ";
-    for (size_t i = 1; i < cols.size(); ++i) sql += (i > 1 ? ", " : "") + Quote(cols[i].name) + " = ?";
-    sql += " WHERE id = ?";
-    ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(sql));
+    ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(ReplaceSql(type)));
     for (size_t i = 1; i < cols.size(); ++i) BindColumn(s, static_cast<int>(i), record, cols[i]);
     sqlite3_bind_int64(s, static_cast<int>(cols.size()), id);
     const int rc = sqlite3_step(s);
@@ -355,8 +320,7 @@ class SqliteTransaction final : public Transaction {
 
   Status AppendHistory(const HistoryEntry& e) override {
     ASSIGN_OR_RETURN(sqlite3_stmt * s,
-                     conn_->Prepare("INSERT INTO history (entity, record_id, version, at, actor, "
-                                    "action, changes) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+                     conn_->Prepare(kInsertHistorySql));
     BindAll(s, {e.entity, e.record_id, e.version, e.at, e.actor, e.action, e.changes.dump()});
     const int rc = sqlite3_step(s);
     if (rc != SQLITE_DONE) return tl::unexpected(SqlError(conn_->db(), rc, "history"));
@@ -376,8 +340,7 @@ class SqliteTransaction final : public Transaction {
     deferred_.clear();
     for (const std::string& entity : touched_) {
       ASSIGN_OR_RETURN(sqlite3_stmt * s,
-                       conn_->Prepare("INSERT INTO generation (entity, n) VALUES (?, 1) "
-                                      "ON CONFLICT (entity) DO UPDATE SET n = n + 1"));
+                       conn_->Prepare(kBumpGenerationSql));
       BindAll(s, {entity});
       const int rc = sqlite3_step(s);
       if (rc != SQLITE_DONE) return tl::unexpected(SqlError(conn_->db(), rc, "generation"));
@@ -427,15 +390,14 @@ class SqliteTransaction final : public Transaction {
   Status WriteLinks(const EntityType& type, int64_t id, const Json& record, bool replace) {
     if (type.timeline_date.empty()) return {};
     if (replace) {
-      ASSIGN_OR_RETURN(sqlite3_stmt * d, conn_->Prepare("DELETE FROM link WHERE entity = ? AND record_id = ?"));
+      ASSIGN_OR_RETURN(sqlite3_stmt * d, conn_->Prepare(kDeleteLinksSql));
       BindAll(d, {type.name, id});
       const int rc = sqlite3_step(d);
       if (rc != SQLITE_DONE) return tl::unexpected(SqlError(conn_->db(), rc, "links"));
     }
     for (const domain::Link& l : domain::LinksOf(type, record)) {
       ASSIGN_OR_RETURN(sqlite3_stmt * s,
-                       conn_->Prepare("INSERT INTO link (entity, record_id, field, item, target, "
-                                      "target_key, at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+                       conn_->Prepare(kInsertLinkSql));
       BindAll(s, {type.name, id, l.field, l.item, l.target, l.key, l.at});
       const int rc = sqlite3_step(s);
       if (rc != SQLITE_DONE) return tl::unexpected(SqlError(conn_->db(), rc, "link"));
@@ -448,7 +410,7 @@ class SqliteTransaction final : public Transaction {
     if (!f || f->type != FieldType::kIdentifiers) return {};
     if (replace) {
       ASSIGN_OR_RETURN(sqlite3_stmt * d,
-                       conn_->Prepare("DELETE FROM identifier WHERE entity = ? AND record_id = ?"));
+                       conn_->Prepare(kDeleteIdentifiersSql));
       BindAll(d, {type.name, id});
       const int rc = sqlite3_step(d);
       if (rc != SQLITE_DONE) return tl::unexpected(SqlError(conn_->db(), rc, "identifiers"));
@@ -457,8 +419,7 @@ class SqliteTransaction final : public Transaction {
     if (it == record.end() || !it->is_array()) return {};
     for (const Json& e : *it) {
       ASSIGN_OR_RETURN(sqlite3_stmt * s,
-                       conn_->Prepare("INSERT INTO identifier (entity, scheme, value, record_id) "
-                                      "VALUES (?, ?, ?, ?)"));
+                       conn_->Prepare(kInsertIdentifierSql));
       BindAll(s, {type.name, e["scheme"], e["value"], id});
       const int rc = sqlite3_step(s);
       if (rc != SQLITE_DONE) {
@@ -583,14 +544,9 @@ class SqliteStore final : public Store {
 
   Result<std::vector<GroupCount>> Count(const EntityType& type, const Query& q) override {
     Reader r(this);
-    std::string where;
     std::vector<Json> params;
-    AppendConditions(Dialect::kSqlite, type, q, &where, &params);
-    const std::string name = FieldSql(Dialect::kSqlite, type, *q.group_by);
+    ASSIGN_OR_RETURN(sqlite3_stmt * s, r.conn->Prepare(CountSql(Dialect::kSqlite, type, q, &params)));
     const ColumnKind kind = KindOf(q.group_by->type);
-    ASSIGN_OR_RETURN(sqlite3_stmt * s,
-                     r.conn->Prepare("SELECT " + name + ", count(*) FROM " + Quote(TableOf(type)) +
-                                     where + " GROUP BY " + name + " ORDER BY 2 DESC, 1"));
     BindAll(s, params);
     std::vector<GroupCount> out;
     int rc;
@@ -605,19 +561,8 @@ class SqliteStore final : public Store {
                                               const std::string& entity, int64_t offset,
                                               int limit) override {
     Reader r(this);
-    // One entry per record (or dated item) however many of its fields link to the subject.
-    std::string sql =
-        "SELECT entity, record_id, item, max(field), max(at) FROM link WHERE target = ? AND "
-        "target_key = ?";
-    std::vector<Json> params = {target, key};
-    if (!entity.empty()) {
-      sql += " AND entity = ?";
-      params.push_back(entity);
-    }
-    sql += " GROUP BY entity, record_id, item ORDER BY max(at) DESC, entity, record_id DESC, item "
-           "DESC LIMIT ? OFFSET ?";
-    params.push_back(limit);
-    params.push_back(offset);
+    std::vector<Json> params;
+    const std::string sql = TimelineSql(target, key, entity, offset, limit, &params);
     ASSIGN_OR_RETURN(sqlite3_stmt * s, r.conn->Prepare(sql));
     BindAll(s, params);
     std::vector<TimelineEntry> out;
@@ -638,8 +583,7 @@ class SqliteStore final : public Store {
   static Result<std::optional<TimelineEntry>> LastLinkedOn(Conn& conn, const std::string& target,
                                                            const std::string& key, const std::string& until) {
     ASSIGN_OR_RETURN(sqlite3_stmt * s,
-                     conn.Prepare("SELECT entity, record_id, item, field, at FROM link WHERE target = ? "
-                                     "AND target_key = ? AND at <= ? AND at <> '' ORDER BY at DESC LIMIT 1"));
+                     conn.Prepare(kLastLinkedSql));
     BindAll(s, {target, key, until});
     const int rc = sqlite3_step(s);
     std::optional<TimelineEntry> out;
@@ -655,8 +599,7 @@ class SqliteStore final : public Store {
   Result<std::vector<HistoryEntry>> History(const EntityType& type, int64_t id) override {
     Reader r(this);
     ASSIGN_OR_RETURN(sqlite3_stmt * s,
-                     r.conn->Prepare("SELECT version, at, actor, action, changes FROM history "
-                                     "WHERE entity = ? AND record_id = ? ORDER BY id DESC"));
+                     r.conn->Prepare(kHistorySql));
     BindAll(s, {type.name, id});
     std::vector<HistoryEntry> out;
     int rc;
@@ -701,7 +644,7 @@ class SqliteStore final : public Store {
 
   Result<int64_t> Generation(const std::string& entity) override {
     Reader r(this);
-    ASSIGN_OR_RETURN(sqlite3_stmt * s, r.conn->Prepare("SELECT n FROM generation WHERE entity = ?"));
+    ASSIGN_OR_RETURN(sqlite3_stmt * s, r.conn->Prepare(kGenerationSql));
     BindAll(s, {entity});
     const int rc = sqlite3_step(s);
     int64_t n = 0;
@@ -784,11 +727,8 @@ class SqliteStore final : public Store {
     Reader r(this);
     PageInfo info;
     if (q.total) {
-      std::string where;
       std::vector<Json> params;
-      AppendConditions(Dialect::kSqlite, type, q, &where, &params);
-      ASSIGN_OR_RETURN(sqlite3_stmt * s,
-                       r.conn->Prepare("SELECT count(*) FROM " + Quote(TableOf(type)) + where));
+      ASSIGN_OR_RETURN(sqlite3_stmt * s, r.conn->Prepare(TotalSql(Dialect::kSqlite, type, q, &params)));
       BindAll(s, params);
       const int rc = sqlite3_step(s);
       if (rc != SQLITE_ROW) return tl::unexpected(SqlError(r.conn->db(), rc, "total"));
