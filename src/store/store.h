@@ -139,7 +139,8 @@ class Store {
   virtual Status Backup(const std::string& path) = 0;
 };
 
-// Opens the engine named by `url`: a file path or "sqlite:PATH" (more engines later).
+// Opens the engine named by `url`: a file path or "sqlite:PATH" (SQLite), or
+// "postgresql://user@host:port/database" (PostgreSQL).
 // Creates the database if needed and applies pending migrations.
 Result<std::unique_ptr<Store>> OpenStore(const std::string& url);
 

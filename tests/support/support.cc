@@ -1,4 +1,5 @@
 #include "support.h"
+#include "postgres.h"
 
 #include <unistd.h>
 
@@ -32,11 +33,16 @@ TempDir::~TempDir() {
   fs::remove_all(path_, ec);
 }
 
-std::vector<std::string> Engines() { return {"sqlite"}; }
+std::vector<std::string> Engines() { return {"sqlite", "postgresql"}; }
+
+std::string NewDatabase(const std::string& engine, const TempDir& dir) {
+  if (engine == "sqlite") return dir.File("amity.db");
+  if (engine == "postgresql") return PostgresCluster::Shared().CreateDatabase();
+  throw std::runtime_error("unknown engine " + engine);
+}
 
 Fixture::Fixture(const std::string& engine) {
-  if (engine != "sqlite") throw std::runtime_error("unknown engine " + engine);
-  auto s = store::OpenStore(dir.File("amity.db"));
+  auto s = store::OpenStore(NewDatabase(engine, dir));
   if (!s) throw std::runtime_error(s.error().message);
   store = std::move(*s);
   records = std::make_unique<store::Records>(*store, io::SharedReferenceData(), clock);

@@ -30,8 +30,12 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-// The engines the store contract runs against ("sqlite"; "postgresql" comes with issue 4).
+// The engines the store contract and the API tests run against: "sqlite" and "postgresql".
 std::vector<std::string> Engines();
+
+// A new, empty database of `engine`: a file in `dir` (SQLite), or a database in this process's
+// throwaway PostgreSQL cluster (postgres.h). Its URL, for store::OpenStore.
+std::string NewDatabase(const std::string& engine, const TempDir& dir);
 
 // A fresh store of `engine` with reference data loaded, and Records over it on a fixed clock.
 struct Fixture {

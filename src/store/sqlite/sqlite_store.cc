@@ -820,13 +820,4 @@ Result<std::unique_ptr<Store>> OpenSqlite(const std::string& path, SqliteOptions
   return std::unique_ptr<Store>(std::move(store));
 }
 
-Result<std::unique_ptr<Store>> OpenStore(const std::string& url) {
-  std::string path = url;
-  if (path.starts_with("sqlite:")) path = path.substr(7);
-  if (url.starts_with("postgresql:") || url.starts_with("postgres:")) {
-    return Fail(ErrorCode::kInvalidArgument, "PostgreSQL is not supported by this build yet");
-  }
-  return OpenSqlite(path);
-}
-
 }  // namespace amity::store
