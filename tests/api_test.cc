@@ -66,6 +66,10 @@ struct Exchange {
   std::vector<std::pair<std::string, std::string>> saves;  // var, top-level field
 };
 
+// A transcript: `# comment` lines; `@demo` (load the demo data first); then exchanges, each a
+// `### title`, a request (`METHOD /path`, headers, body), `=> STATUS`, expected headers and a
+// JSON the response must hold (see Holds), and `@save VAR FIELD` to use a response's field later
+// as {{VAR}}. {{engine}} is the engine the transcript runs on ("sqlite", "postgresql").
 struct Transcript {
   bool demo = false;
   std::vector<Exchange> exchanges;
@@ -151,17 +155,19 @@ std::string Substitute(std::string s, const std::map<std::string, std::string>& 
   return s;
 }
 
-class Transcripts : public ::testing::TestWithParam<std::string> {};
+// Every transcript runs on every engine.
+class Transcripts : public ::testing::TestWithParam<std::tuple<std::string, std::string>> {};
 
 TEST_P(Transcripts, Pass) {
-  const Transcript t = ParseTranscript(GetParam());
-  ASSERT_FALSE(t.exchanges.empty()) << "no exchanges in " << GetParam();
-  Fixture fixture;
+  const std::string& file = std::get<0>(GetParam());
+  const Transcript t = ParseTranscript(file);
+  ASSERT_FALSE(t.exchanges.empty()) << "no exchanges in " << file;
+  Fixture fixture(std::get<1>(GetParam()));
   if (t.demo) fixture.LoadDemo();
   RunningServer server(fixture);
-  std::map<std::string, std::string> vars;
+  std::map<std::string, std::string> vars = {{"engine", std::get<1>(GetParam())}};
   for (const Exchange& e : t.exchanges) {
-    SCOPED_TRACE(GetParam() + ":" + std::to_string(e.line) + ": " + e.title);
+    SCOPED_TRACE(file + ":" + std::to_string(e.line) + ": " + e.title);
     std::vector<std::pair<std::string, std::string>> headers;
     for (const auto& [k, v] : e.headers) headers.emplace_back(k, Substitute(v, vars));
     const HttpResponse r = server.Call(e.method, Substitute(e.target, vars),
@@ -197,21 +203,24 @@ std::vector<std::string> TranscriptFiles() {
   return files;
 }
 
-INSTANTIATE_TEST_SUITE_P(Api, Transcripts, ::testing::ValuesIn(TranscriptFiles()),
-                         [](const ::testing::TestParamInfo<std::string>& info) {
-                           std::string name = fs::path(info.param).stem().string();
+INSTANTIATE_TEST_SUITE_P(Api, Transcripts,
+                         ::testing::Combine(::testing::ValuesIn(TranscriptFiles()), ::testing::ValuesIn(Engines())),
+                         [](const ::testing::TestParamInfo<std::tuple<std::string, std::string>>& info) {
+                           std::string name = fs::path(std::get<0>(info.param)).stem().string() + "_" +
+                                              std::get<1>(info.param);
                            for (char& c : name) {
                              if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
                            }
                            return name;
                          });
 
-class ApiTest : public ::testing::Test {
+// On every engine.
+class ApiTest : public ::testing::TestWithParam<std::string> {
  protected:
-  Fixture fixture;
+  Fixture fixture{GetParam()};
 };
 
-TEST_F(ApiTest, RejectsInvalidUtf8InBodyWithoutWriting) {
+TEST_P(ApiTest, RejectsInvalidUtf8InBodyWithoutWriting) {
   RunningServer server(fixture);
   const HttpResponse r = server.Call("POST", "/api/v1/organisations",
                                      "{\"name\": \"Partei \xff\", \"kind\": \"ngo\"}");
@@ -221,7 +230,7 @@ TEST_F(ApiTest, RejectsInvalidUtf8InBodyWithoutWriting) {
   EXPECT_EQ(server.Call("GET", "/api/v1/organisations?total=true").Json()["total"], 0);
 }
 
-TEST_F(ApiTest, RejectsOversizeBodyWith413) {
+TEST_P(ApiTest, RejectsOversizeBodyWith413) {
   http::ServerOptions options;
   options.max_body_bytes = 4096;
   RunningServer server(fixture, options);
@@ -232,7 +241,7 @@ TEST_F(ApiTest, RejectsOversizeBodyWith413) {
   EXPECT_EQ(server.Call("GET", "/api/v1/organisations?total=true").Json()["total"], 0);
 }
 
-TEST_F(ApiTest, KeepsUploadedFilesByContentWithTheirSniffedType) {
+TEST_P(ApiTest, KeepsUploadedFilesByContentWithTheirSniffedType) {
   http::ServerOptions options;
   options.max_body_bytes = 4096;
   options.max_upload_bytes = 64 << 10;
@@ -270,7 +279,7 @@ TEST_F(ApiTest, KeepsUploadedFilesByContentWithTheirSniffedType) {
   EXPECT_EQ(server.Call("POST", "/api/v1/documents", "{\"title\": \"" + std::string(5000, 'a') + "\"}").status, 413);
 }
 
-TEST_F(ApiTest, RejectsDeeplyNestedJson) {
+TEST_P(ApiTest, RejectsDeeplyNestedJson) {
   RunningServer server(fixture);
   const std::string deep = "{\"name\": " + std::string(40, '[') + std::string(40, ']') + "}";
   const HttpResponse r = server.Call("POST", "/api/v1/organisations", deep);
@@ -278,7 +287,7 @@ TEST_F(ApiTest, RejectsDeeplyNestedJson) {
   EXPECT_EQ(r.Json()["detail"], "the body nests deeper than 32 levels");
 }
 
-TEST_F(ApiTest, MalformedHttpGets400) {
+TEST_P(ApiTest, MalformedHttpGets400) {
   RunningServer server(fixture);
   namespace asio = boost::asio;
   asio::io_context ioc;
@@ -292,7 +301,7 @@ TEST_F(ApiTest, MalformedHttpGets400) {
   EXPECT_TRUE(reply.starts_with("HTTP/1.1 400 Bad Request")) << reply;
 }
 
-TEST_F(ApiTest, ServesTheFirstPageAndHashedAssetsWithCacheHeaders) {
+TEST_P(ApiTest, ServesTheFirstPageAndHashedAssetsWithCacheHeaders) {
   RunningServer server(fixture);
   const HttpResponse page = server.Call("GET", "/");
   ASSERT_EQ(page.status, 200);
@@ -316,7 +325,7 @@ TEST_F(ApiTest, ServesTheFirstPageAndHashedAssetsWithCacheHeaders) {
   EXPECT_EQ(head.Header("content-length"), std::to_string(page.body.size()));
 }
 
-TEST_F(ApiTest, KeepsConnectionsAlive) {
+TEST_P(ApiTest, KeepsConnectionsAlive) {
   RunningServer server(fixture);
   namespace asio = boost::asio;
   asio::io_context ioc;
@@ -336,6 +345,8 @@ TEST_F(ApiTest, KeepsConnectionsAlive) {
 }
 
 // A request in flight when the stop begins is answered in full; then Run() returns.
+INSTANTIATE_TEST_SUITE_P(Engines, ApiTest, ::testing::ValuesIn(Engines()));
+
 TEST(ServerStop, AnswersRequestsInFlightThenReturns) {
   std::mutex mu;
   std::condition_variable cv;

@@ -15,7 +15,8 @@ namespace {
 
 using nlohmann::json;
 
-class Demo : public ::testing::Test {
+// On every engine.
+class Demo : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     f.LoadDemo();
@@ -36,7 +37,7 @@ class Demo : public ::testing::Test {
   // The id of the union itself: delegations are VUFO's when it is among their units.
   std::string Vufo() { return std::to_string(Get("units?code=VUFO")["items"][0]["id"].get<int64_t>()); }
 
-  Fixture f;
+  Fixture f{GetParam()};
   std::unique_ptr<RunningServer> server;
 };
 
@@ -44,7 +45,7 @@ constexpr const char* k2024 = "starts_on.gte=2024-01-01&starts_on.lte=2024-12-31
 
 // "We organised 43 delegations to visit other countries and welcomed 28 delegations visiting
 // Việt Nam". The leaders' delegations VUFO accompanied are outgoing too, but not VUFO's.
-TEST_F(Demo, HoldsTheDelegationsOf2024) {
+TEST_P(Demo, HoldsTheDelegationsOf2024) {
   const std::string ours = "units.contains=" + Vufo() + "&" + k2024;
   EXPECT_EQ(Total("delegations", "direction=outgoing&" + ours), 43);
   EXPECT_EQ(Total("delegations", "direction=incoming&" + ours), 28);
@@ -57,7 +58,7 @@ TEST_F(Demo, HoldsTheDelegationsOf2024) {
 
 // "accompanying seven high-level delegations of Party and State leaders on visits to nine
 // countries ..., where we coordinated and hosted nine events".
-TEST_F(Demo, AccompaniedSevenHighLevelDelegationsToNineCountries) {
+TEST_P(Demo, AccompaniedSevenHighLevelDelegationsToNineCountries) {
   json page = Get("delegations?accompanies.null=false&units.contains=" + Vufo() + "&" + k2024 + "&limit=100");
   ASSERT_EQ(page["items"].size(), 7u);
   std::set<std::string> countries, events_in;
@@ -75,7 +76,7 @@ TEST_F(Demo, AccompaniedSevenHighLevelDelegationsToNineCountries) {
 
 // "five international conferences and seminars", "eight agreements and memoranda of
 // understanding", "'For Peace and Friendship among Nations' Medals to 21 foreign diplomats".
-TEST_F(Demo, HoldsTheConferencesAgreementsAndMedalsOf2024) {
+TEST_P(Demo, HoldsTheConferencesAgreementsAndMedalsOf2024) {
   EXPECT_EQ(Total("events", std::string("kind.in=conference,seminar&scope=international&") + k2024), 5);
   EXPECT_EQ(Total("agreements", "signed_on.gte=2024-01-01&signed_on.lte=2024-12-31"), 8);
   const std::string conferred = "status=conferred&conferred_on.gte=2024-01-01&conferred_on.lte=2024-12-31";
@@ -88,7 +89,7 @@ TEST_F(Demo, HoldsTheConferencesAgreementsAndMedalsOf2024) {
 
 // "cash and in-kind donations, valued at nearly VNĐ220 billion ($8.7 million)", totalled at the
 // demo's dated exchange rates.
-TEST_F(Demo, TheTyphoonYagiAppealAddsUpToTheReview) {
+TEST_P(Demo, TheTyphoonYagiAppealAddsUpToTheReview) {
   json appeals = Get("appeals?title.contains=Typhoon%20Yagi");
   ASSERT_EQ(appeals["items"].size(), 1u);
   const std::string id = std::to_string(appeals["items"][0]["id"].get<int64_t>());
@@ -106,7 +107,7 @@ TEST_F(Demo, TheTyphoonYagiAppealAddsUpToTheReview) {
   EXPECT_GT(totals["by_type"]["disbursement"]["count"].get<int>(), 0);
 }
 
-TEST_F(Demo, HasRecordsOfEveryEntityType) {
+TEST_P(Demo, HasRecordsOfEveryEntityType) {
   for (const domain::EntityType& t : domain::Registry::Get().types()) {
     if (t.reference_data) continue;
     EXPECT_GT(Total(t.plural, ""), 0) << t.plural;
@@ -114,7 +115,7 @@ TEST_F(Demo, HasRecordsOfEveryEntityType) {
 }
 
 // Names are written and filed by their own order: Vietnamese, family-first, given-first.
-TEST_F(Demo, PersonsKeepTheirNameOrders) {
+TEST_P(Demo, PersonsKeepTheirNameOrders) {
   json son = Get("persons?family_name=Phan")["items"][0];
   EXPECT_EQ(son["name"], "Phan Anh Sơn");
   EXPECT_EQ(son["sort_name"], "Sơn Phan Anh");
@@ -125,6 +126,8 @@ TEST_F(Demo, PersonsKeepTheirNameOrders) {
   EXPECT_EQ(cuban["name"], "Orlando Nicolás Hernández Guillén");
   EXPECT_EQ(cuban["sort_name"], "Hernández Guillén Orlando Nicolás");
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, Demo, ::testing::ValuesIn(Engines()));
 
 }  // namespace
 }  // namespace amity::testing
