@@ -194,6 +194,28 @@ TEST(Cli, CustomFieldsAddImportExportRemove) {
   EXPECT_EQ(nlohmann::json::parse(b)["version"], 2);
 }
 
+// `amity migrate` moves the demo into PostgreSQL; `--db` then serves every subcommand from it.
+TEST(Cli, MigratesToPostgresqlAndWorksOnIt) {
+  TempDir dir;
+  ASSERT_EQ(Amity(dir, {"demo"}).exit_code, 0);
+  const std::string url = NewDatabase("postgresql", dir);
+  Outcome moved = Amity(dir, {"migrate", "--from", "sqlite:" + dir.File("data/amity.db"), "--to", url});
+  EXPECT_EQ(moved.exit_code, 0) << moved.err;
+  EXPECT_TRUE(moved.out.starts_with("moved ")) << moved.out;
+  EXPECT_TRUE(moved.out.ends_with("; counts and checksums match\n")) << moved.out;
+  Outcome sqlite = Amity(dir, {"export", "delegations", "--format", "jsonl"});
+  Outcome pg = Amity(dir, {"--db", url, "export", "delegations", "--format", "jsonl"});
+  EXPECT_EQ(pg.exit_code, 0) << pg.err;
+  EXPECT_EQ(pg.out, sqlite.out);
+  Outcome again = Amity(dir, {"migrate", "--from", "sqlite:" + dir.File("data/amity.db"), "--to", url});
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_TRUE(again.err.find("a dump is restored into a new database") != std::string::npos) << again.err;
+  Outcome bad = Amity(dir, {"--db", "postgresql:nowhere", "init"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_EQ(bad.err, "amity: a PostgreSQL database is named by a URL like postgresql://user@host:5432/amity, "
+                     "got \"postgresql:nowhere\"\n");
+}
+
 TEST(Cli, DemoLoadsOnceAndBackupCopies) {
   TempDir dir;
   Outcome demo = Amity(dir, {"demo"});

@@ -244,4 +244,33 @@ Result<store::LoadReport> RestoreDump(store::Records& records, const FileStore& 
   return report;
 }
 
+Result<store::LoadReport> MigrateDatabase(store::Records& from, const FileStore& from_files,
+                                          store::Records& to, const FileStore& to_files,
+                                          const std::string& work_dir) {
+  const fs::path work(work_dir);
+  std::error_code ec;
+  if (fs::exists(work, ec) && !fs::is_empty(work, ec)) {
+    return Fail(ErrorCode::kFailedPrecondition, work_dir + " is not empty; migrate through a new directory");
+  }
+  ASSIGN_OR_RETURN(Json before, WriteDump(from, from_files, (work / "source").string()));
+  ASSIGN_OR_RETURN(store::LoadReport report, RestoreDump(to, to_files, (work / "source").string()));
+  if (!report.problems.empty()) return report;
+  ASSIGN_OR_RETURN(Json after, WriteDump(to, to_files, (work / "check").string()));
+  // Equal manifests: equal counts and checksums of every type, the history and the files.
+  for (size_t i = 0; i < before["types"].size(); ++i) {
+    if (before["types"][i] != after["types"][i]) {
+      return Fail(ErrorCode::kInternal, "the " + before["types"][i]["entity"].get<std::string>() +
+                                            " records differ after the move: " + before["types"][i].dump() +
+                                            " became " + after["types"][i].dump());
+    }
+  }
+  if (before["history"] != after["history"]) {
+    return Fail(ErrorCode::kInternal, "the history differs after the move: " + before["history"].dump() +
+                                          " became " + after["history"].dump());
+  }
+  if (before["files"] != after["files"]) return Fail(ErrorCode::kInternal, "the files differ after the move");
+  fs::remove_all(work, ec);
+  return report;
+}
+
 }  // namespace amity::io

@@ -30,4 +30,14 @@ Result<domain::Json> WriteDump(store::Records& records, const FileStore& files, 
 Result<store::LoadReport> RestoreDump(store::Records& records, const FileStore& files,
                                       const std::string& dir);
 
+// Moves a whole deployment into an empty database (of any engine): dumps `from` into
+// `work_dir`/source, restores that into `to` (RestoreDump), dumps `to` into `work_dir`/check and
+// compares the two manifests — every type's record and live counts and checksum, the history's,
+// every file's — which are equal only when the databases hold the same bytes. Problems in rows
+// come back in the report (nothing written); a difference after the commit is an error naming
+// what differs. `work_dir` must not exist or be empty; it is removed on success.
+Result<store::LoadReport> MigrateDatabase(store::Records& from, const FileStore& from_files,
+                                          store::Records& to, const FileStore& to_files,
+                                          const std::string& work_dir);
+
 }  // namespace amity::io
