@@ -261,41 +261,65 @@ TEST(Cli, DumpsAndRestoresIntoANewDatabaseOnly) {
 }
 
 // `amity serve` on a new directory serves reference data only, and stops cleanly on SIGTERM.
+// `amity serve` as a separate process on a port the kernel picks; stopped with SIGTERM.
+class Served {
+ public:
+  explicit Served(std::vector<std::string> args) {
+    int out_pipe[2];
+    if (pipe(out_pipe) != 0) return;
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+    posix_spawn_file_actions_addclose(&actions, out_pipe[0]);
+    args.insert(args.begin(), AMITY_BINARY);
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    const bool spawned = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ) == 0;
+    posix_spawn_file_actions_destroy(&actions);
+    close(out_pipe[1]);
+    out_ = fdopen(out_pipe[0], "r");
+    char line[256] = {};
+    std::cmatch m;
+    if (spawned && fgets(line, sizeof line, out_) &&
+        std::regex_search(line, m, std::regex("serving on http://127\\.0\\.0\\.1:([0-9]+)/"))) {
+      port_ = static_cast<uint16_t>(std::stoi(m[1]));
+    }
+  }
+  ~Served() {
+    if (pid_ > 0) Stop();
+    if (out_) fclose(out_);
+  }
+  uint16_t port() const { return port_; }  // 0 when it did not start
+  // SIGTERM; the exit status, and the last line it printed.
+  std::pair<int, std::string> Stop() {
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    char line[256] = {};
+    const bool printed = fgets(line, sizeof line, out_) != nullptr;
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, printed ? line : ""};
+  }
+
+ private:
+  pid_t pid_ = -1;
+  FILE* out_ = nullptr;
+  uint16_t port_ = 0;
+};
+
 TEST(Cli, ServeStopsGracefullyOnSigterm) {
   TempDir dir;
-  int out_pipe[2];
-  ASSERT_EQ(pipe(out_pipe), 0);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
-  posix_spawn_file_actions_addclose(&actions, out_pipe[0]);
-  std::vector<std::string> args = {AMITY_BINARY, "--data", dir.File("data"), "serve",
-                                    "--listen", "127.0.0.1:0", "--access-log", dir.File("access.log")};
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid;
-  ASSERT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);
-  posix_spawn_file_actions_destroy(&actions);
-  close(out_pipe[1]);
-  FILE* out = fdopen(out_pipe[0], "r");
-  char line[256] = {};
-  ASSERT_NE(fgets(line, sizeof line, out), nullptr);
-  std::cmatch m;
-  ASSERT_TRUE(std::regex_search(line, m, std::regex("serving on http://127\\.0\\.0\\.1:([0-9]+)/"))) << line;
-  const uint16_t port = static_cast<uint16_t>(std::stoi(m[1]));
-  const HttpResponse stats = HttpCall(port, "GET", "/api/v1/stats");
+  Served server({"--data", dir.File("data"), "serve", "--listen", "127.0.0.1:0", "--access-log",
+                 dir.File("access.log")});
+  ASSERT_NE(server.port(), 0);
+  const HttpResponse stats = HttpCall(server.port(), "GET", "/api/v1/stats");
   EXPECT_EQ(stats.status, 200);
   EXPECT_EQ(stats.Json()["records"]["units"], 0);
   EXPECT_EQ(stats.Json()["records"]["countries"], 273);
-  kill(pid, SIGTERM);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 0);
-  ASSERT_NE(fgets(line, sizeof line, out), nullptr);
-  EXPECT_STREQ(line, "Amity stopped\n");
-  fclose(out);
+  const auto [code, last] = server.Stop();
+  EXPECT_EQ(code, 0);
+  EXPECT_EQ(last, "Amity stopped\n");
   std::ifstream log(dir.File("access.log"));
   std::string entry;
   ASSERT_TRUE(std::getline(log, entry));
@@ -304,6 +328,47 @@ TEST(Cli, ServeStopsGracefullyOnSigterm) {
   EXPECT_EQ(j["target"], "/api/v1/stats");
   EXPECT_EQ(j["status"], 200);
   EXPECT_EQ(j["remote"], "127.0.0.1");
+}
+
+// Two server processes on one PostgreSQL database share everything: what one writes the other
+// reads at once (no cache of either hides it), and a change made against a version the other
+// process has moved on from is refused with 412.
+TEST(Cli, TwoServersOnOneDatabaseDetectEachOthersChanges) {
+  TempDir dir;
+  const std::string url = NewDatabase("postgresql", dir);
+  Served a({"--db", url, "--data", dir.File("a"), "serve", "--listen", "127.0.0.1:0", "--access-log", "off"});
+  Served b({"--db", url, "--data", dir.File("b"), "serve", "--listen", "127.0.0.1:0", "--access-log", "off"});
+  ASSERT_NE(a.port(), 0);
+  ASSERT_NE(b.port(), 0);
+  const std::vector<std::pair<std::string, std::string>> json = {{"Content-Type", "application/json"}};
+  const HttpResponse created = HttpCall(a.port(), "POST", "/api/v1/organisations",
+                                        R"({"name": "Deutsch-Vietnamesische Gesellschaft", "kind": "friendship_association", "country": "DE"})", json);
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string path = "/api/v1/organisations/" + std::to_string(created.Json()["id"].get<int64_t>());
+  // Counts are cached per process, and follow the other's writes.
+  EXPECT_EQ(HttpCall(b.port(), "GET", "/api/v1/organisations/counts?by=country").Json()["total"], 1);
+  const HttpResponse read_b = HttpCall(b.port(), "GET", path);
+  EXPECT_EQ(read_b.Header("etag"), "\"1\"");
+  auto with_version = [&](const char* v) {
+    auto h = json;
+    h.emplace_back("If-Match", v);
+    return h;
+  };
+  const HttpResponse by_a = HttpCall(a.port(), "PATCH", path, R"({"city": "Berlin"})", with_version("\"1\""));
+  EXPECT_EQ(by_a.status, 200) << by_a.body;
+  const HttpResponse by_b = HttpCall(b.port(), "PATCH", path, R"({"city": "Bonn"})", with_version("\"1\""));
+  EXPECT_EQ(by_b.status, 412) << by_b.body;
+  EXPECT_EQ(by_b.Json()["detail"], "organisation 1 is at version 2; the change was made against version 1");
+  EXPECT_EQ(HttpCall(b.port(), "GET", path).Json()["city"], "Berlin");
+  EXPECT_EQ(HttpCall(b.port(), "POST", "/api/v1/organisations", R"({"name": "Second", "kind": "ngo"})", json).status, 201);
+  EXPECT_EQ(HttpCall(a.port(), "GET", "/api/v1/organisations/counts?by=country").Json()["total"], 2);
+  // A custom field added through one process is in the other's meta and input at once.
+  ASSERT_EQ(HttpCall(a.port(), "POST", "/api/v1/custom-fields",
+                     R"({"entity": "organisation", "name": "tet_greeting", "type": "boolean", "label": {"en": "Tết"}})", json).status, 201);
+  EXPECT_EQ(HttpCall(b.port(), "PATCH", path, R"({"custom": {"tet_greeting": true}})", with_version("*")).status, 200);
+  EXPECT_NE(HttpCall(b.port(), "GET", "/api/v1/meta").body.find("\"custom.tet_greeting\""), std::string::npos);
+  EXPECT_EQ(a.Stop().first, 0);
+  EXPECT_EQ(b.Stop().first, 0);
 }
 
 // The real Party Facts core file: 6,854 parties, native scripts, newlines inside fields,
