@@ -39,7 +39,8 @@ using domain::Json;
 
 struct Globals {
   std::string data_dir = "amity-data";
-  std::string db;  // overrides data_dir/amity.db
+  std::string db;       // overrides data_dir/amity.db
+  std::string replica;  // a PostgreSQL streaming replica for reads
 };
 
 struct Opened {
@@ -68,7 +69,7 @@ Result<Opened> Open(const Globals& g) {
     url = (fs::path(g.data_dir) / "amity.db").string();
   }
   Opened o;
-  ASSIGN_OR_RETURN(o.store, store::OpenStore(url));
+  ASSIGN_OR_RETURN(o.store, store::OpenStore(url, g.replica));
   o.records = std::make_unique<store::Records>(*o.store, io::SharedReferenceData(), SystemClock::Get());
   RETURN_IF_ERROR(o.records->LoadReferenceData());
   return o;
@@ -469,7 +470,8 @@ int Main(int argc, char** argv) {
   app.require_subcommand(1);
   Globals g;
   app.add_option("--data", g.data_dir, "data directory holding the SQLite database")->capture_default_str();
-  app.add_option("--db", g.db, "database URL or SQLite file (overrides --data)");
+  app.add_option("--db", g.db, "database: a SQLite file, or postgresql://user@host:port/database (overrides --data)");
+  app.add_option("--db-replica", g.replica, "a PostgreSQL streaming replica to read from: postgresql://…");
 
   auto* init = app.add_subcommand("init", "create the data directory and database with reference data");
   auto* version = app.add_subcommand("version", "print the version");

@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "base/text.h"
 #include "domain/money.h"
@@ -331,6 +332,9 @@ Response Api::HandleApi(const Request& req, const std::vector<std::string>& seg,
                         const std::vector<std::pair<std::string, std::string>>& params) {
   const std::string& m = req.method;
   const store::Actor actor{"api"};
+  // Reads may come from a replica (store::ReplicaReads: never behind this process's writes).
+  std::optional<store::ReplicaReads> replica_reads;
+  if (m == "GET" || m == "HEAD") replica_reads.emplace();
   if (seg.empty()) return ProblemResponse(404, "see /api/v1/openapi.json for the endpoints");
   if (seg.size() == 1 && (seg[0] == "health" || seg[0] == "meta" || seg[0] == "openapi.json" ||
                           seg[0] == "stats")) {

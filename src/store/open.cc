@@ -4,8 +4,25 @@
 
 namespace amity::store {
 
-Result<std::unique_ptr<Store>> OpenStore(const std::string& url) {
-  if (url.starts_with("postgresql://") || url.starts_with("postgres://")) return OpenPostgres(url);
+namespace {
+thread_local bool replica_reads = false;
+}  // namespace
+
+ReplicaReads::ReplicaReads() : previous_(replica_reads) { replica_reads = true; }
+ReplicaReads::~ReplicaReads() { replica_reads = previous_; }
+bool ReplicaReads::Allowed() { return replica_reads; }
+
+Result<std::unique_ptr<Store>> OpenStore(const std::string& url, const std::string& replica_url) {
+  auto is_postgres = [](const std::string& u) { return u.starts_with("postgresql://") || u.starts_with("postgres://"); };
+  if (!replica_url.empty() && (!is_postgres(url) || !is_postgres(replica_url))) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "a read replica is a PostgreSQL streaming replica of a PostgreSQL database (postgresql://…)");
+  }
+  if (is_postgres(url)) {
+    PostgresOptions options;
+    options.replica_url = replica_url;
+    return OpenPostgres(url, options);
+  }
   if (url.starts_with("postgresql:") || url.starts_with("postgres:")) {
     return Fail(ErrorCode::kInvalidArgument,
                 "a PostgreSQL database is named by a URL like postgresql://user@host:5432/amity, got \"" + url + "\"");

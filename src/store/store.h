@@ -139,9 +139,28 @@ class Store {
   virtual Status Backup(const std::string& path) = 0;
 };
 
+// While one lives on a thread, the store may answer that thread's reads from a replica (when it
+// has one: PostgreSQL opened with a replica URL), provided the replica has replayed every write
+// this process committed; otherwise they go to the primary, so a client reads its own writes.
+// The API opens one around the read-only work of lists, counts, timelines and history. Reads
+// outside a scope (every read that feeds a write) go to the primary.
+class ReplicaReads {
+ public:
+  ReplicaReads();
+  ~ReplicaReads();
+  ReplicaReads(const ReplicaReads&) = delete;
+  ReplicaReads& operator=(const ReplicaReads&) = delete;
+  static bool Allowed();  // on the calling thread
+
+ private:
+  bool previous_;
+};
+
 // Opens the engine named by `url`: a file path or "sqlite:PATH" (SQLite), or
-// "postgresql://user@host:port/database" (PostgreSQL).
-// Creates the database if needed and applies pending migrations.
-Result<std::unique_ptr<Store>> OpenStore(const std::string& url);
+// "postgresql://user@host:port/database" (PostgreSQL; several hosts "host1:5432,host2:5432" with
+// "?target_session_attrs=read-write" find the primary after a failover). `replica_url`
+// (PostgreSQL only) names a streaming replica for ReplicaReads. Creates the database if needed
+// and applies pending migrations.
+Result<std::unique_ptr<Store>> OpenStore(const std::string& url, const std::string& replica_url = "");
 
 }  // namespace amity::store

@@ -119,7 +119,7 @@ PostgresCluster& PostgresCluster::Shared() {
   std::lock_guard lock(mu);
   if (!cluster && failure.empty()) {
     try {
-      cluster.reset(new PostgresCluster());
+      cluster.reset(new PostgresCluster({}, nullptr));
     } catch (const std::exception& e) {
       failure = e.what();  // every test of the process gets the same reason, without a new wait
     }
@@ -128,7 +128,32 @@ PostgresCluster& PostgresCluster::Shared() {
   return *cluster;
 }
 
-PostgresCluster::PostgresCluster() {
+std::unique_ptr<PostgresCluster> PostgresCluster::StartNew(const std::vector<std::string>& settings) {
+  return std::unique_ptr<PostgresCluster>(new PostgresCluster(settings, nullptr));
+}
+
+std::unique_ptr<PostgresCluster> PostgresCluster::StartStandby(const std::vector<std::string>& settings) {
+  return std::unique_ptr<PostgresCluster>(new PostgresCluster(settings, this));
+}
+
+void PostgresCluster::Promote() {
+  RunResult r = Run({"pg_ctl", "-D", data_dir().string(), "-w", "promote"});
+  if (r.exit_code != 0) throw std::runtime_error("pg_ctl promote failed:\n" + Tail(r.output));
+}
+
+void PostgresCluster::Kill() {
+  RunResult r = Run({"pg_ctl", "-D", data_dir().string(), "-m", "immediate", "stop"});
+  if (r.exit_code != 0) throw std::runtime_error("pg_ctl stop failed:\n" + Tail(r.output));
+}
+
+std::string PostgresCluster::Sql(const std::string& database, const std::string& sql) {
+  RunResult r = Run({"psql", "-X", "-q", "-A", "-t", "-h", "127.0.0.1", "-p", std::to_string(port_), "-U",
+                     "amity", "-d", database, "-v", "ON_ERROR_STOP=1", "-c", sql});
+  if (r.exit_code != 0) throw std::runtime_error(sql + " failed:\n" + Tail(r.output));
+  return r.output;
+}
+
+PostgresCluster::PostgresCluster(const std::vector<std::string>& settings, const PostgresCluster* primary) {
   if (!fs::exists(kBinDir / "initdb")) {
     throw std::runtime_error("PostgreSQL 15 is not installed: no " + (kBinDir / "initdb").string() +
                              " (scripts/deps.sh test installs the postgresql package)");
@@ -155,7 +180,23 @@ PostgresCluster::PostgresCluster() {
   }
   StartWatchdog();
   try {
-    InitDb();
+    if (primary) {
+      RunResult r = Run({"pg_basebackup", "-h", "127.0.0.1", "-p", std::to_string(primary->port()), "-U",
+                         "amity", "-D", data_dir().string(), "-R", "-X", "stream", "--no-sync", "--checkpoint=fast"});
+      if (r.exit_code != 0) throw std::runtime_error("pg_basebackup failed:\n" + Tail(r.output));
+    } else {
+      InitDb();
+    }
+    // Durability off for speed (the cluster dies with the process; a crash test kills the server,
+    // not the machine), unless `settings`, later in the file, say otherwise. A standby copies
+    // its primary's file.
+    std::vector<std::string> lines = settings;
+    if (!primary) lines.insert(lines.begin(), {"fsync = off", "synchronous_commit = off", "full_page_writes = off"});
+    if (!lines.empty()) {
+      std::ofstream conf(data_dir() / "postgresql.conf", std::ios::app);
+      for (const std::string& line : lines) conf << line << "\n";
+      if (!conf) throw std::runtime_error("cannot write " + (data_dir() / "postgresql.conf").string());
+    }
     Start();
   } catch (...) {
     StopWatchdog();
@@ -225,8 +266,7 @@ void PostgresCluster::Start() {
     // pg_ctl hands -o to a shell: the directory is quoted (mkdtemp names need nothing more).
     std::string options = "-c listen_addresses=127.0.0.1 -p " + std::to_string(port_) + " -k '" +
                           dir_.string() +
-                          "' -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-                          " -c max_connections=200";
+                          "' -c max_connections=200";
     std::error_code ec;
     fs::remove(log_file(), ec);  // so the log read below is this attempt's
     RunResult r = Run({"pg_ctl", "-D", data_dir().string(), "-l", log_file().string(), "-w", "-o",

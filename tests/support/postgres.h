@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,20 @@ class PostgresCluster {
   PostgresCluster(const PostgresCluster&) = delete;
   PostgresCluster& operator=(const PostgresCluster&) = delete;
 
+  // A cluster of its own (not the shared one, which other tests of the process use), with
+  // `settings` ("synchronous_commit = on") added to its postgresql.conf. Throws.
+  static std::unique_ptr<PostgresCluster> StartNew(const std::vector<std::string>& settings = {});
+  // A streaming standby of this cluster, made with pg_basebackup -R and started on a port of
+  // its own (hot standby: it answers reads), with `settings` added to the configuration it
+  // copied. Throws.
+  std::unique_ptr<PostgresCluster> StartStandby(const std::vector<std::string>& settings = {});
+  // Promotes a standby and waits until it accepts writes. Throws.
+  void Promote();
+  // Stops the server at once, as a crash would (pg_ctl -m immediate). Throws.
+  void Kill();
+  // Runs SQL in `database` (psql); throws when it fails. Its output, unaligned and bare.
+  std::string Sql(const std::string& database, const std::string& sql);
+
   // Creates an empty database with a name unique in the cluster and returns its URL
   // (`postgresql://amity@127.0.0.1:PORT/NAME`). Thread-safe. Throws std::runtime_error.
   std::string CreateDatabase();
@@ -55,7 +70,8 @@ class PostgresCluster {
   const std::string& user() const { return user_; }
 
  private:
-  PostgresCluster();
+  // A new cluster in a new directory: initdb, or a base backup of `primary` when given.
+  PostgresCluster(const std::vector<std::string>& settings, const PostgresCluster* primary);
   void StartWatchdog();
   void StopWatchdog();
   void InitDb();

@@ -1,5 +1,6 @@
 #include "store/postgres/pg_store.h"
 
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <set>
@@ -50,6 +51,15 @@ auto Guard(const std::string& what, F&& body) -> decltype(body()) {
   } catch (const std::exception& e) {
     return tl::unexpected(PgError(e, what));
   }
+}
+
+// A WAL position ("16/B374D848") as a number; 0 for none.
+uint64_t ParseLsn(const pqxx::field& f) {
+  if (f.is_null()) return 0;
+  const std::string text = f.c_str();
+  const size_t slash = text.find('/');
+  if (slash == std::string::npos) return 0;
+  return (std::stoull(text.substr(0, slash), nullptr, 16) << 32) | std::stoull(text.substr(slash + 1), nullptr, 16);
 }
 
 // A result row as the shared row readers (store/sql.h) see it.
@@ -151,8 +161,9 @@ Result<std::optional<TimelineEntry>> LastLinkedOn(PgConn& conn, pqxx::transactio
 
 class PgTransaction final : public Transaction {
  public:
-  PgTransaction(std::unique_lock<std::mutex> lock, PgConn* conn)
-      : lock_(std::move(lock)), conn_(conn), work_(conn->raw()) {}
+  // With `written`, the WAL position after each commit is recorded there (the most so far).
+  PgTransaction(std::unique_lock<std::mutex> lock, PgConn* conn, std::atomic<uint64_t>* written)
+      : lock_(std::move(lock)), conn_(conn), work_(conn->raw()), written_(written) {}
 
   Status Begin(int lock_timeout_ms) {
     return Guard("begin", [&]() -> Status {
@@ -252,6 +263,14 @@ class PgTransaction final : public Transaction {
     for (const std::string& entity : touched_) RETURN_IF_ERROR(Exec("generation", kBumpGenerationSql, {entity}));
     return Guard("commit", [&]() -> Status {
       work_.commit();
+      if (written_) {  // where a replica must have replayed to, to show this write
+        pqxx::nontransaction n(conn_->raw());
+        // The insert position: at or past this commit's record even before it is written out.
+        const uint64_t lsn = ParseLsn(n.exec1("SELECT pg_current_wal_insert_lsn()::text")[0]);
+        uint64_t seen = written_->load();
+        while (lsn > seen && !written_->compare_exchange_weak(seen, lsn)) {
+        }
+      }
       return {};
     });
   }
@@ -320,22 +339,73 @@ class PgTransaction final : public Transaction {
   std::unique_lock<std::mutex> lock_;
   PgConn* conn_;
   pqxx::work work_;
+  std::atomic<uint64_t>* written_;
   std::set<std::string> touched_;
   std::set<const EntityType*> exact_;
 };
 
+// Read connections to one server, lent one at a time.
+struct Pool {
+  std::string url;
+  std::vector<std::unique_ptr<PgConn>> conns;
+  std::vector<PgConn*> free;
+  std::mutex mu;
+  std::condition_variable cv;
+
+  void Fill(int n) {
+    for (int i = 0; i < n; ++i) {
+      conns.push_back(std::make_unique<PgConn>(url));
+      free.push_back(conns.back().get());
+    }
+  }
+  // Replaces a connection that broke (a server restart, a failover); if the server is still
+  // away, the old one stays and the next use tries again.
+  void Replace(PgConn*& conn) {
+    std::lock_guard lock(mu);
+    try {
+      for (auto& c : conns) {
+        if (c.get() == conn) {
+          c = std::make_unique<PgConn>(url);
+          conn = c.get();
+        }
+      }
+    } catch (const std::exception&) {
+    }
+  }
+};
+
+// Borrows a connection of a pool for the scope.
+struct Borrowed {
+  explicit Borrowed(Pool& pool) : pool(pool) {
+    std::unique_lock lock(pool.mu);
+    pool.cv.wait(lock, [&] { return !pool.free.empty(); });
+    conn = pool.free.back();
+    pool.free.pop_back();
+  }
+  ~Borrowed() {
+    {
+      std::lock_guard lock(pool.mu);
+      pool.free.push_back(conn);
+    }
+    pool.cv.notify_one();
+  }
+  Pool& pool;
+  PgConn* conn;
+};
+
 class PgStore final : public Store {
  public:
-  PgStore(std::string url, PostgresOptions options) : url_(std::move(url)), options_(options) {}
+  PgStore(std::string url, PostgresOptions options) : url_(std::move(url)), options_(options) {
+    primary_.url = url_;
+    replica_.url = options_.replica_url;
+  }
 
   Status Init() {
     return Guard("connect", [&]() -> Status {
       writer_ = std::make_unique<PgConn>(url_);
       RETURN_IF_ERROR(Migrate());
-      for (int i = 0; i < options_.read_connections; ++i) {
-        readers_.push_back(std::make_unique<PgConn>(url_));
-        free_.push_back(readers_.back().get());
-      }
+      primary_.Fill(options_.read_connections);
+      if (!replica_.url.empty()) replica_.Fill(options_.read_connections);
       return {};
     });
   }
@@ -343,13 +413,26 @@ class PgStore final : public Store {
   std::string Dialect() const override { return "postgresql"; }
 
   Result<std::unique_ptr<Transaction>> BeginWrite() override {
-    std::unique_lock lock(write_mu_);
-    return Guard("begin", [&]() -> Result<std::unique_ptr<Transaction>> {
-      if (!writer_->raw().is_open()) writer_ = std::make_unique<PgConn>(url_);  // after a failover
-      auto tx = std::make_unique<PgTransaction>(std::move(lock), writer_.get());
-      RETURN_IF_ERROR(tx->Begin(options_.lock_timeout_ms));
-      return std::unique_ptr<Transaction>(std::move(tx));
-    });
+    for (int attempt = 1;; ++attempt) {
+      std::unique_lock lock(write_mu_);
+      if (attempt > 1) {
+        // The connection broke (the server restarted, or failed over: a URL naming several
+        // hosts with target_session_attrs=read-write now finds the new primary). Once more.
+        if (writer_->raw().is_open()) return tl::unexpected(last_error_);
+        RETURN_IF_ERROR(Guard("connect", [&]() -> Status {
+          writer_ = std::make_unique<PgConn>(url_);
+          return {};
+        }));
+      }
+      PgConn* conn = writer_.get();
+      auto tx = Guard("begin", [&]() -> Result<std::unique_ptr<Transaction>> {
+        auto t = std::make_unique<PgTransaction>(std::move(lock), conn, replica_.url.empty() ? nullptr : &written_);
+        RETURN_IF_ERROR(t->Begin(options_.lock_timeout_ms));
+        return std::unique_ptr<Transaction>(std::move(t));
+      });
+      if (tx || attempt > 1 || tx.error().code != ErrorCode::kUnavailable) return tx;
+      last_error_ = tx.error();
+    }
   }
 
   Result<std::optional<Json>> Get(const EntityType& type, int64_t id) override {
@@ -449,7 +532,7 @@ class PgStore final : public Store {
 
   Status ScanHistory(const std::function<Status(const HistoryEntry&)>& fn) override {
     // Pages in one repeatable-read snapshot: the same entries a single statement would give.
-    Borrowed b(this);
+    Borrowed b(primary_);
     return Guard("history", [&]() -> Status {
       pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> t(b.conn->raw());
       int64_t after = 0;
@@ -493,53 +576,45 @@ class PgStore final : public Store {
   }
 
  private:
-  // Borrows a read connection for the scope.
-  struct Borrowed {
-    explicit Borrowed(PgStore* store) : store(store) {
-      std::unique_lock lock(store->pool_mu_);
-      store->pool_cv_.wait(lock, [&] { return !store->free_.empty(); });
-      conn = store->free_.back();
-      store->free_.pop_back();
-    }
-    ~Borrowed() {
-      {
-        std::lock_guard lock(store->pool_mu_);
-        store->free_.push_back(conn);
+  // Whether this thread's reads may go to the replica now: inside ReplicaReads, and the replica
+  // has replayed this process's last write (asked again only when it had not yet).
+  bool UseReplica() {
+    if (replica_.url.empty() || !ReplicaReads::Allowed()) return false;
+    const uint64_t need = written_.load();
+    if (need <= replayed_.load()) return true;
+    Borrowed b(replica_);
+    try {
+      pqxx::nontransaction t(b.conn->raw());
+      const uint64_t at = ParseLsn(t.exec1("SELECT pg_last_wal_replay_lsn()::text")[0]);
+      uint64_t seen = replayed_.load();
+      while (at > seen && !replayed_.compare_exchange_weak(seen, at)) {
       }
-      store->pool_cv_.notify_one();
+      return at >= need;  // 0 when it is no longer a standby: read from the primary
+    } catch (const std::exception&) {
+      if (!b.conn->raw().is_open()) b.pool.Replace(b.conn);
+      return false;  // the replica is away: the primary answers
     }
-    PgStore* store;
-    PgConn* conn;
-  };
+  }
 
   // Runs `body` on a borrowed connection outside any transaction (each statement sees what is
-  // committed when it starts). A connection that broke is replaced for the next caller.
+  // committed when it starts), on the replica when UseReplica says so. A connection that broke
+  // is replaced for the next caller.
   template <typename F>
   auto Read(const std::string& what, F&& body) -> decltype(body(std::declval<PgConn&>(),
                                                                 std::declval<pqxx::transaction_base&>())) {
-    Borrowed b(this);
-    auto result = Guard(what, [&]() -> decltype(body(*b.conn, std::declval<pqxx::transaction_base&>())) {
-      pqxx::nontransaction t(b.conn->raw());
-      return body(*b.conn, t);
-    });
+    Borrowed b(UseReplica() ? replica_ : primary_);
+    auto run = [&]() {
+      return Guard(what, [&]() -> decltype(body(*b.conn, std::declval<pqxx::transaction_base&>())) {
+        pqxx::nontransaction t(b.conn->raw());
+        return body(*b.conn, t);
+      });
+    };
+    auto result = run();
     if (!result && result.error().code == ErrorCode::kUnavailable && !b.conn->raw().is_open()) {
-      Reconnect(b.conn);
+      b.pool.Replace(b.conn);  // reads are safe to run again, on the new connection
+      result = run();
     }
     return result;
-  }
-
-  void Reconnect(PgConn*& conn) {
-    std::lock_guard lock(pool_mu_);
-    try {
-      for (auto& r : readers_) {
-        if (r.get() == conn) {
-          r = std::make_unique<PgConn>(url_);
-          conn = r.get();
-        }
-      }
-    } catch (const std::exception&) {
-      // Still down: the next read tries again.
-    }
   }
 
   struct PageInfo {
@@ -604,10 +679,10 @@ class PgStore final : public Store {
   PostgresOptions options_;
   std::unique_ptr<PgConn> writer_;
   std::mutex write_mu_;
-  std::vector<std::unique_ptr<PgConn>> readers_;
-  std::vector<PgConn*> free_;
-  std::mutex pool_mu_;
-  std::condition_variable pool_cv_;
+  Error last_error_;  // of a first attempt to begin a write (under write_mu_)
+  Pool primary_, replica_;
+  std::atomic<uint64_t> written_{0};   // the WAL position after this process's last commit
+  std::atomic<uint64_t> replayed_{0};  // how far the replica was seen to have replayed
 };
 
 }  // namespace

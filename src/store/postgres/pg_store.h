@@ -15,6 +15,8 @@ namespace amity::store {
 struct PostgresOptions {
   int read_connections = 8;
   int lock_timeout_ms = 10000;  // how long a write waits for another process's write
+  // A streaming replica (pg_basebackup -R) that reads inside store::ReplicaReads may use.
+  std::string replica_url;
 };
 
 // `url`: a libpq connection URI, "postgresql://user@host:port/database".
