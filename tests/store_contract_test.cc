@@ -6,10 +6,12 @@
 #include <filesystem>
 
 #include <gtest/gtest.h>
+#include <pqxx/pqxx>
 #include <sqlite3.h>
 
 #include "domain/registry.h"
 #include "store/columns.h"
+#include "postgres.h"
 #include "support.h"
 
 namespace amity::testing {
@@ -386,6 +388,34 @@ TEST(SqliteSchema, HasAColumnForEveryDeclaredField) {
     }
   }
   sqlite3_close(db);
+}
+
+// The PostgreSQL migrations likewise, with PostgreSQL's types, text compared byte-wise.
+TEST(PostgresSchema, HasAColumnForEveryDeclaredField) {
+  const std::string url = PostgresCluster::Shared().CreateDatabase();
+  ASSERT_TRUE(store::OpenStore(url).has_value());
+  pqxx::connection c(url);
+  pqxx::work w(c);
+  for (const domain::EntityType& t : Registry::Get().types()) {
+    std::map<std::string, std::pair<std::string, std::string>> columns;  // name → type, collation
+    for (const pqxx::row& r : w.exec_params("SELECT column_name, data_type, coalesce(collation_name, '') FROM "
+                                            "information_schema.columns WHERE table_name = $1", t.name)) {
+      columns[r[0].c_str()] = {r[1].c_str(), r[2].c_str()};
+    }
+    std::set<std::string> declared;
+    for (const store::Column& c : store::ColumnsOf(t)) {
+      declared.insert(c.name);
+      ASSERT_TRUE(columns.contains(c.name)) << t.name << "." << c.name << " has no column";
+      const std::string want = c.kind == store::ColumnKind::kInteger   ? "bigint"
+                               : c.kind == store::ColumnKind::kBoolean ? "boolean"
+                                                                       : "text";
+      EXPECT_EQ(columns[c.name].first, want) << t.name << "." << c.name;
+      if (want == "text") EXPECT_EQ(columns[c.name].second, "C") << t.name << "." << c.name;
+    }
+    for (const auto& [name, _] : columns) {
+      EXPECT_TRUE(declared.contains(name)) << t.name << "." << name << " is not declared";
+    }
+  }
 }
 
 }  // namespace
