@@ -42,6 +42,7 @@ test-release: build npm
 
 test-asan: asan npm
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	  ctest --test-dir $(ASAN) --output-on-failure -j$(JOBS)
 
 # Every test, in the Release build and again under AddressSanitizer + UndefinedBehaviorSanitizer.
