@@ -450,7 +450,7 @@ int RunServe(const Globals& g, const ServeOptions& o) {
     };
   }
   http::Server server(so, [&api](const http::Request& r) { return api.Handle(r); }, log,
-                      http::Api::IsQuick);
+                      [&api](const http::Request& r) { return api.IsQuick(r); });
   auto bound = server.Listen();
   if (!bound) return Report(bound.error());
   const std::string host = so.address.find(':') != std::string::npos ? "[" + so.address + "]" : so.address;

@@ -164,7 +164,7 @@ Status NoParams(const std::vector<std::pair<std::string, std::string>>& params) 
 }  // namespace
 
 Api::Api(store::Records& records, ApiOptions options)
-    : records_(records), options_(std::move(options)) {
+    : records_(records), options_(std::move(options)), in_process_db_(records.store().Dialect() == "sqlite") {
   if (sodium_init() < 0) std::abort();
   // Web assets get content-hashed names so browsers may cache them forever; index.html names
   // them through {{file}} placeholders and is revalidated on every load.
@@ -277,7 +277,7 @@ Response Api::HandleFile(const Request& req, const EntityType& type, int64_t id)
   return RecordResponse(200, *updated);
 }
 
-bool Api::IsQuick(const Request& req) {
+bool Api::IsQuick(const Request& req) const {
   if (req.method != "GET" && req.method != "HEAD") return false;
   std::string_view path(req.target);
   path = path.substr(0, path.find('?'));
@@ -285,9 +285,9 @@ bool Api::IsQuick(const Request& req) {
   if (!path.starts_with("/api/v1/")) return true;  // a 404
   path.remove_prefix(8);
   const size_t slash = path.find('/');
-  if (slash == std::string_view::npos) {
-    return path == "health" || path == "meta" || path == "openapi.json";
-  }
+  if (path == "health") return true;
+  if (!in_process_db_) return false;
+  if (slash == std::string_view::npos) return path == "meta" || path == "openapi.json";
   // {plural}/{key}: one row by its primary or unique key.
   const std::string_view key = path.substr(slash + 1);
   return !key.empty() && key != "counts" && key.find('/') == std::string_view::npos;

@@ -23,9 +23,11 @@ class Api {
  public:
   Api(store::Records& records, ApiOptions options);
   Response Handle(const Request& request);
-  // Point reads by key, health, meta, the OpenAPI document and static files: bounded work that
-  // the server may run on its I/O thread (see http::QuickTest).
-  static bool IsQuick(const Request& request);
+  // Bounded work that the server may run on its I/O thread (see http::QuickTest): health and
+  // static files; with an in-process database (SQLite) also point reads by key, meta and the
+  // OpenAPI document. A database across the network (PostgreSQL) would hold the I/O thread for
+  // a round trip, so its reads go to the workers.
+  bool IsQuick(const Request& request) const;
   // Whether a request carries a file (PUT …/documents/{id}/file): the server allows it a larger
   // body than other requests.
   static bool IsUpload(std::string_view method, std::string_view target);
@@ -45,6 +47,7 @@ class Api {
 
   store::Records& records_;
   ApiOptions options_;
+  bool in_process_db_;  // SQLite: point reads are quick enough for the I/O thread
   std::mutex described_mu_;
   std::shared_ptr<const Described> described_;
   struct Asset {

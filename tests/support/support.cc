@@ -116,7 +116,7 @@ RunningServer::RunningServer(Fixture& fixture, http::ServerOptions options) {
   http::Api* api = api_.get();
   server_ = std::make_unique<http::Server>(
       options, [api](const http::Request& r) { return api->Handle(r); }, nullptr,
-      http::Api::IsQuick);
+      [api](const http::Request& r) { return api->IsQuick(r); });
   auto port = server_->Listen();
   if (!port) throw std::runtime_error(port.error().message);
   port_ = *port;

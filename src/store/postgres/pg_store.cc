@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <set>
 #include <unordered_map>
@@ -393,6 +394,24 @@ struct Borrowed {
   PgConn* conn;
 };
 
+// A record by id with its latest dated link up to a day (Store::LastLinked): parameters the
+// type's name, the day, the id. Built once per type.
+const std::string& GetWithLastLinkSql(const EntityType& type) {
+  static std::mutex mu;
+  static std::map<const EntityType*, std::string> cache;
+  std::lock_guard lock(mu);
+  std::string& sql = cache[&type];
+  if (sql.empty()) {
+    std::string columns;
+    for (const Column& c : ColumnsOf(type)) columns += "r." + Quote(c.name) + ", ";
+    const std::string key = type.key_field.empty() ? "r.id::text" : "r." + Quote(type.key_field);
+    sql = "SELECT " + columns + "l.entity, l.record_id, l.item, l.field, l.at FROM " + Quote(TableOf(type)) +
+          " r LEFT JOIN LATERAL (SELECT entity, record_id, item, field, at FROM link WHERE target = ? AND "
+          "target_key = " + key + " AND at <= ? AND at <> '' ORDER BY at DESC LIMIT 1) l ON true WHERE r.id = ?";
+  }
+  return sql;
+}
+
 class PgStore final : public Store {
  public:
   PgStore(std::string url, PostgresOptions options) : url_(std::move(url)), options_(options) {
@@ -474,16 +493,24 @@ class PgStore final : public Store {
   Result<std::optional<TextRecord>> GetText(const EntityType& type, int64_t id,
                                             const std::string* last_linked_until) override {
     return Read("get", [&](PgConn& c, pqxx::transaction_base& t) -> Result<std::optional<TextRecord>> {
-      const pqxx::result res = c.Run(t, GetByIdSql(type), {id});
+      // With the last link, one round trip: the record and its latest link side by side.
+      const pqxx::result res = last_linked_until
+                                   ? c.Run(t, GetWithLastLinkSql(type), {type.name, *last_linked_until, id})
+                                   : c.Run(t, GetByIdSql(type), {id});
       if (res.empty()) return std::optional<TextRecord>();
       const PgRow row{res[0]};
       std::optional<TextRecord> out(std::in_place);
       AppendRowJson(row, type, &out->json);
       out->version = row.Int(kVersionColumn);
-      if (last_linked_until) {
-        const std::string key = type.key_field.empty() ? std::to_string(id)
-                                                       : std::string(row.Text(ColumnIndex(type, type.key_field)));
-        ASSIGN_OR_RETURN(out->last_linked, LastLinkedOn(c, t, type.name, key, *last_linked_until));
+      const int link = static_cast<int>(ColumnsOf(type).size());  // the link's columns follow
+      if (last_linked_until && !row.Null(link)) {
+        TimelineEntry e;
+        e.entity = std::string(row.Text(link));
+        e.record_id = row.Int(link + 1);
+        e.item = row.Int(link + 2);
+        if (e.item >= 0) e.field = std::string(row.Text(link + 3));
+        e.at = std::string(row.Text(link + 4));
+        out->last_linked = std::move(e);
       }
       return out;
     });
