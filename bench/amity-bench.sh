@@ -11,11 +11,17 @@
 #                                   so the per-query cache of /counts never answers)
 #   nginx : nginx serving the JSON body of one organisation GET as a static file (the machine's limit)
 #   1m    : 1,000,000 organisations: bulk import rate, filtered-list p99, server RSS
+#   writers: 32 concurrent writers (POST /api/v1/organisations), then a mixed load (9 GETs of
+#            one organisation to 1 POST), on the 100k database
+#   100k-pg, writers-pg, 1m-pg: the same steps with Amity on PostgreSQL 15 (a throwaway cluster
+#            the script starts as the postgres user on a free loopback port, fsync and
+#            synchronous_commit on, and stops and removes at the end)
 #
 # Every throughput figure is wrk -t2 -c32, a 5 s warm-up, then the median of 3 runs of 10 s, as
 # the Directus script does. wrk and the server share the machine's cores.
 #
-# Usage: bench/amity-bench.sh [all|peers|100k|nginx|1m]...      (default: all, in that order)
+# Usage: bench/amity-bench.sh [all|peers|100k|writers|nginx|1m|100k-pg|writers-pg|1m-pg]...
+#        (default: all = peers 100k writers nginx 1m, SQLite only; `pg` = 100k-pg writers-pg 1m-pg)
 # Environment (all optional):
 #   AMITY=path/to/amity     the server binary (default: build/src/amity of this repo)
 #   SCRATCH=dir             data, logs and raw wrk outputs (default /tmp/amity-bench)
@@ -26,7 +32,13 @@
 #   SERVE_ARGS="..."        extra arguments for amity serve (default: none, i.e. its defaults)
 #   MAX_SECONDS=3600        the whole run is stopped after this long
 #   QUIET_WAIT=300 RETRIES=3  waiting for an idle machine; runs redone when others used >10% CPU
-#   KEEP_DATA=1             keep the databases, CSV files and access logs (~1.3 GB) afterwards
+#   KEEP_DATA=1             keep the SQLite databases, CSV files and access logs (~1.3 GB) afterwards
+#                           (the PostgreSQL cluster is always removed)
+#   ROWS_1M_PG=$ROWS_1M     rows for the 1m-pg step (its import goes row by row)
+#   PG_BIN=/usr/lib/postgresql/15/bin
+#   PG_SETTINGS="shared_buffers=1GB max_wal_size=4GB effective_cache_size=8GB"  postgresql.conf
+#                           lines (no spaces inside a value); fsync and synchronous_commit stay on
+#   WRITE_SECONDS=$DURATION the length of each writers run
 # Prints "<system> <figure> <value>" lines and keeps them in $SCRATCH/results.txt.
 set -euo pipefail
 
@@ -50,9 +62,20 @@ WARMUP=${WARMUP:-5}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
 ROWS_1M=${ROWS_1M:-1000000}
+ROWS_1M_PG=${ROWS_1M_PG:-$ROWS_1M}
 SERVE_ARGS=${SERVE_ARGS:-}
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+PG_SETTINGS=${PG_SETTINGS:-shared_buffers=1GB max_wal_size=4GB effective_cache_size=8GB}
+WRITE_SECONDS=${WRITE_SECONDS:-$DURATION}
 steps=("$@")
-[ ${#steps[@]} -eq 0 ] && steps=(peers 100k nginx 1m)
+[ ${#steps[@]} -eq 0 ] && steps=(all)
+case " ${steps[*]} " in
+  *-pg\ *|*\ pg\ *)
+    [ -x "$PG_BIN/postgres" ] || { echo "amity-bench: no PostgreSQL in $PG_BIN (apt-get install postgresql-15)" >&2; exit 2; }
+    if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then
+      echo "amity-bench: running as root, but there is no postgres user to run PostgreSQL as" >&2; exit 2
+    fi ;;
+esac
 
 for tool in wrk python3 curl; do
   command -v "$tool" >/dev/null || { echo "amity-bench: $tool is needed" >&2; exit 2; }
@@ -81,6 +104,7 @@ cleanup() {
     wait "$p" 2>/dev/null || true
   done
   pids=()
+  pg_stop
 }
 trap cleanup EXIT
 trap 'exit 143' TERM INT
@@ -99,6 +123,129 @@ log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
 
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# ---- PostgreSQL: one throwaway cluster for the run's -pg steps --------------------------------
+# initdb and postgres refuse root: as root they run as the postgres user (runuser, which stays in
+# this run's process group, so timeout(1) and Ctrl-C reach the postmaster too). The cluster
+# lives in a scratch directory of its own (mode 0700, owned by postgres), is started on first
+# use and stopped (pg_ctl stop -m fast, then by pid) and removed by cleanup, always.
+pg_dir='' pg_port='' pg_pid='' pg_runuser_pid=''
+as_pg() {  # as_pg PROGRAM ARGS...: a PostgreSQL program, as the postgres user when we are root
+  local prog=$PG_BIN/$1; shift
+  if [ "$(id -u)" = 0 ]; then (cd "$pg_dir" && runuser -u postgres -- "$prog" "$@"); else (cd "$pg_dir" && "$prog" "$@"); fi
+}
+pg_sql() {  # pg_sql DATABASE SQL: runs SQL as the amity role, prints the rows unaligned
+  PGOPTIONS='-c client_min_messages=warning' "$PG_BIN/psql" -X -q -A -t -h 127.0.0.1 -p "$pg_port" -U amity -d "$1" -v ON_ERROR_STOP=1 -c "$2"
+}
+pg_start() {
+  [ -n "$pg_port" ] && return 0
+  pg_dir=$(mktemp -d /tmp/amity-bench-pg-XXXXXX)  # mode 0700
+  if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$pg_dir"; fi
+  as_pg initdb -D "$pg_dir/data" -U amity --auth=trust --encoding=UTF8 --locale=C.UTF-8 \
+    >"$SCRATCH/postgres-initdb.out" 2>&1 || { cat "$SCRATCH/postgres-initdb.out" >&2; exit 1; }
+  # A real deployment's settings: durability on (fsync, synchronous_commit and full_page_writes
+  # keep their defaults, on), more memory than the defaults. Appended, so they win.
+  {
+    echo "# amity-bench"
+    local kv
+    for kv in $PG_SETTINGS; do echo "${kv%%=*} = '${kv#*=}'"; done
+  } >>"$pg_dir/data/postgresql.conf"
+  local attempt
+  for attempt in 1 2 3 4 5; do
+    pg_port=$(free_port)
+    if [ "$(id -u)" = 0 ]; then
+      runuser -u postgres -- "$PG_BIN/postgres" -D "$pg_dir/data" -c listen_addresses=127.0.0.1 \
+        -p "$pg_port" -k "$pg_dir" >"$SCRATCH/postgres.log" 2>&1 &
+    else
+      "$PG_BIN/postgres" -D "$pg_dir/data" -c listen_addresses=127.0.0.1 \
+        -p "$pg_port" -k "$pg_dir" >"$SCRATCH/postgres.log" 2>&1 &
+    fi
+    pg_runuser_pid=$!
+    for _ in $(seq 1 300); do
+      pg_sql postgres 'SELECT 1' >/dev/null 2>&1 && break
+      kill -0 "$pg_runuser_pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if pg_sql postgres 'SELECT 1' >/dev/null 2>&1; then break; fi
+    wait "$pg_runuser_pid" 2>/dev/null || true; pg_runuser_pid=
+    if [ "$attempt" -lt 5 ] && grep -q 'already in use' "$SCRATCH/postgres.log"; then continue; fi
+    cat "$SCRATCH/postgres.log" >&2; echo "PostgreSQL did not start" >&2; pg_port=; exit 1
+  done
+  pg_pid=$(head -1 "$pg_dir/data/postmaster.pid")
+  export AMITY_BENCH_PG_PID=$pg_pid  # cpu_snap counts the cluster's processes as this run's
+  log "PostgreSQL $(pg_sql postgres 'SHOW server_version') pid $pg_pid on 127.0.0.1:$pg_port ($pg_dir)"
+  say "# postgresql: $(pg_sql postgres 'SHOW server_version'); $(pg_sql postgres "SELECT string_agg(name || '=' || current_setting(name), ' ' ORDER BY name) FROM pg_settings WHERE name IN ('shared_buffers','max_wal_size','effective_cache_size','fsync','synchronous_commit','full_page_writes','wal_level','max_connections','work_mem')")"
+}
+pg_stop() {
+  [ -n "$pg_dir" ] || return 0
+  if [ -n "$pg_runuser_pid" ]; then
+    as_pg pg_ctl -D "$pg_dir/data" -m fast -w -t 60 stop >/dev/null 2>&1 || true
+    if [ -n "$pg_pid" ] && kill -0 "$pg_pid" 2>/dev/null; then kill -KILL "$pg_pid" 2>/dev/null || true; fi
+    for _ in $(seq 1 50); do kill -0 "$pg_runuser_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pg_runuser_pid" 2>/dev/null && kill -KILL "$pg_runuser_pid" 2>/dev/null
+    wait "$pg_runuser_pid" 2>/dev/null || true
+  fi
+  rm -rf -- "$pg_dir"
+  pg_dir='' pg_port='' pg_pid='' pg_runuser_pid=''
+}
+# pg_mem: the cluster's memory, postmaster and every child: the sum of their PSS (shared buffers
+# counted once, split between the processes that touched them) and how many processes.
+pg_mem() {
+  python3 - "$pg_pid" <<'PY'
+import os, sys
+pm = sys.argv[1]
+pids = [pm]
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            st = f.read()
+    except OSError:
+        continue
+    if st[st.rindex(")") + 2:].split()[1] == pm:
+        pids.append(pid)
+pss = 0
+for pid in pids:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    pss += int(line.split()[1])
+    except OSError:
+        pass
+print(pss // 1024, len(pids))
+PY
+}
+
+# ---- engines -----------------------------------------------------------------------------------
+# use_engine sqlite|postgresql: what the steps after it measure. Sets `sys` (the first word of
+# each figure: amity, or amity-pg) and `sfx` (the steps' suffix, "" or -pg).
+engine=sqlite sys=amity sfx=
+use_engine() {
+  engine=$1
+  if [ "$engine" = postgresql ]; then sys=amity-pg sfx=-pg; pg_start; else sys=amity sfx=; fi
+}
+# db_of NAME: sets `db`, the arguments naming the database NAME of the current engine.
+db_of() {
+  if [ "$engine" = postgresql ]; then db=(--db "postgresql://amity@127.0.0.1:$pg_port/bench_${1//-/_}")
+  else db=(--data "$SCRATCH/data-$1"); fi
+}
+fresh_db() {  # fresh_db NAME: an empty database NAME with Amity's schema and reference data
+  db_of "$1"
+  if [ "$engine" = postgresql ]; then
+    pg_sql postgres "DROP DATABASE IF EXISTS bench_${1//-/_}" >/dev/null
+    pg_sql postgres "CREATE DATABASE bench_${1//-/_}" >/dev/null
+  else
+    rm -rf "$SCRATCH/data-$1"
+  fi
+  "$AMITY" "${db[@]}" init >/dev/null
+}
+db_mb() {  # db_mb NAME: the database's size on disk
+  if [ "$engine" = postgresql ]; then
+    pg_sql postgres "SELECT pg_database_size('bench_${1//-/_}') / 1048576"
+  else
+    echo $(( $(stat -c %s "$SCRATCH/data-$1/amity.db") / 1048576 ))
+  fi
 }
 
 # ---- wrk helpers -------------------------------------------------------------------------------
@@ -142,7 +289,8 @@ wait_quiet() {
 }
 
 # cpu_snap: "<all jiffies> <busy jiffies> <jiffies of this run's processes>", the last summed
-# over our process group (children reaped by a member count in its cutime/cstime).
+# over our process group (children reaped by a member count in its cutime/cstime) and, when the
+# run started PostgreSQL, the postmaster's children (each backend is a session of its own).
 cpu_snap() {
   python3 - <<'PY'
 import os
@@ -151,6 +299,7 @@ with open("/proc/stat") as f:
 busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7]
 total = busy + v[3] + v[4]
 pg, ours = os.getpgrp(), 0
+postmaster = os.environ.get("AMITY_BENCH_PG_PID", "")
 for pid in filter(str.isdigit, os.listdir("/proc")):
     try:
         with open(f"/proc/{pid}/stat") as f:
@@ -158,7 +307,7 @@ for pid in filter(str.isdigit, os.listdir("/proc")):
     except OSError:
         continue
     fields = st[st.rindex(")") + 2:].split()
-    if int(fields[2]) == pg:   # pgrp
+    if int(fields[2]) == pg or (postmaster and fields[1] == postmaster):   # pgrp, ppid
         ours += sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
 print(total, busy, ours)
 PY
@@ -224,39 +373,54 @@ PY
 }
 import_args=(--ignore id --map type=kind --map founded=founded_on)
 
-# import_timed DIR CSV ROWS LABEL: a fresh database, then the import under time(1).
+# import_timed NAME CSV ROWS: a fresh database NAME (100k, 1m) of the current engine, then the
+# import under time(1). On PostgreSQL, then VACUUM ANALYZE and a CHECKPOINT, timed apart (what
+# autovacuum and the checkpointer would do in the next minutes, done before anything is measured).
 import_timed() {
-  local dir=$1 csv=$2 rows=$3 label=$4
+  local name=$1 csv=$2 rows=$3
   local busy s1 s2 f retries=$RETRIES
   while :; do
-    rm -rf "$dir"
-    "$AMITY" --data "$dir" init >/dev/null
+    fresh_db "$name"
     busy=$(wait_quiet)
-    log "importing $rows organisations ($label)"
+    log "importing $rows organisations ($sys, $name)"
     s1=$(cpu_snap)
-    /usr/bin/time -f '%e %M' -o "$SCRATCH/import-$label.time" \
-      timeout 1800 "$AMITY" --data "$dir" import organisations "$csv" "${import_args[@]}" \
-      >"$SCRATCH/import-$label.out" 2>&1 || { cat "$SCRATCH/import-$label.out" >&2; exit 1; }
+    /usr/bin/time -f '%e %M %P' -o "$SCRATCH/import-$name$sfx.time" \
+      timeout 3600 "$AMITY" "${db[@]}" import organisations "$csv" "${import_args[@]}" \
+      >"$SCRATCH/import-$name$sfx.out" 2>&1 || { cat "$SCRATCH/import-$name$sfx.out" >&2; exit 1; }
     s2=$(cpu_snap); f=$(foreign_pct "$s1" "$s2")
     if [ "$f" -le 10 ] || [ "$retries" -le 0 ]; then break; fi
     log "import: other processes used ${f}% of the machine; again"; retries=$((retries - 1))
   done
-  cat "$SCRATCH/import-$label.out" >&2
-  local secs kb; read -r secs kb <"$SCRATCH/import-$label.time"
-  say "amity import-$label seconds $secs"
-  say "amity import-$label records/s $(awk -v n="$rows" -v s="$secs" 'BEGIN{printf "%d", n/s}')"
-  say "amity import-$label peak_rss_MB $((kb / 1024))"
-  say "amity import-$label db_MB $(( $(stat -c %s "$dir/amity.db") / 1048576 ))"
-  say "amity import-$label other-processes% $f (idle check before: ${busy}% busy)"
+  cat "$SCRATCH/import-$name$sfx.out" >&2
+  local secs kb cpu; read -r secs kb cpu <"$SCRATCH/import-$name$sfx.time"
+  say "$sys import-$name rows $rows"
+  say "$sys import-$name seconds $secs"
+  say "$sys import-$name records/s $(awk -v n="$rows" -v s="$secs" 'BEGIN{printf "%d", n/s}')"
+  say "$sys import-$name peak_rss_MB $((kb / 1024))"
+  say "$sys import-$name import_process_cpu $cpu"
+  say "$sys import-$name db_MB $(db_mb "$name")"
+  say "$sys import-$name other-processes% $f (idle check before: ${busy}% busy)"
+  if [ "$engine" = postgresql ]; then
+    local t0 t1 t2 dbname=bench_${name//-/_}
+    t0=$(date +%s.%N); pg_sql "$dbname" 'VACUUM ANALYZE' >/dev/null
+    t1=$(date +%s.%N); pg_sql "$dbname" 'CHECKPOINT' >/dev/null
+    t2=$(date +%s.%N)
+    say "$sys import-$name vacuum_analyze_s $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}')"
+    say "$sys import-$name checkpoint_s $(awk -v a="$t1" -v b="$t2" 'BEGIN{printf "%.1f", b-a}')"
+    say "$sys import-$name db_MB_after_vacuum $(db_mb "$name")"
+  fi
 }
 
-# serve DIR LABEL: starts amity serve on a free loopback port; sets $port and $server_pid.
+# serve NAME: amity serve on the database NAME of the current engine, on a free loopback port,
+# its access log in $SCRATCH/access-NAME[-pg].log; sets $port and $server_pid.
 serve() {
-  local dir=$1 label=$2
-  local out=$SCRATCH/serve-$label.out
-  rm -f "$SCRATCH/access-$label.log"
+  local name=$1
+  local out=$SCRATCH/serve-$name$sfx.out
+  access_log=$SCRATCH/access-$name$sfx.log
+  rm -f "$access_log"
+  db_of "$name"
   # shellcheck disable=SC2086
-  "$AMITY" --data "$dir" serve --listen 127.0.0.1:0 --access-log "$SCRATCH/access-$label.log" \
+  "$AMITY" "${db[@]}" serve --listen 127.0.0.1:0 --access-log "$access_log" \
     $SERVE_ARGS >"$out" 2>&1 &
   server_pid=$!
   pids+=("$server_pid")
@@ -268,7 +432,7 @@ serve() {
     sleep 0.1
   done
   [ -n "$port" ] || { echo "amity did not start; see $out" >&2; exit 1; }
-  log "amity ($label) pid $server_pid on 127.0.0.1:$port"
+  log "amity ($sys, $name) pid $server_pid on 127.0.0.1:$port"
 }
 
 id_lua() {  # id_lua FILE FIRST LAST: GET one with a random id in [FIRST, LAST], per-thread seeds
@@ -290,7 +454,7 @@ first_last_ids() {  # prints "FIRST LAST" of the live organisations
 # uncached SYSTEM NAME LUA-QUERY-EXPRESSION: counts with a new query string per request, then
 # how many of those requests repeated one (a repeat could have been a cache hit).
 uncached() {
-  local sys=$1 name=$2 expr=$3 lua=$SCRATCH/$2.lua log=$SCRATCH/access-100k.log before
+  local sys=$1 name=$2 expr=$3 lua=$SCRATCH/$2$sfx.lua log=$access_log before
   cat >"$lua" <<LUA
 local n = 0
 function setup(thread) n = n + 1; thread:set("tid", n) end
@@ -330,44 +494,128 @@ step_peers() {
   fi
 }
 
-# prepare_and_serve PARTNERS_CSV ORGS_CSV DATA_DIR ROWS TAG PREFIX: converts and imports the
-# partners, starts the server, and sets the caller's `base`, `first` and `last` (the imported
-# ids). The first grouped count after start is a cache miss: its time, reported as
-# PREFIXagg-first-request, is the uncached cost of the very query `agg` then measures cached.
+# prepare_and_serve PARTNERS_CSV ORGS_CSV NAME ROWS PREFIX: converts and imports the partners
+# into the database NAME of the current engine, starts the server, and sets the caller's
+# `base`, `first` and `last` (the imported ids). The first grouped count after start is a cache
+# miss: its time, reported as PREFIXagg-first-request, is the uncached cost of the very query
+# `agg` then measures cached.
 prepare_and_serve() {
-  local partners=$1 orgs=$2 data=$3 rows=$4 tag=$5 prefix=$6
-  to_organisations "$partners" "$orgs"
-  import_timed "$data" "$orgs" "$rows" "$tag"
-  serve "$data" "$tag"
+  local partners=$1 orgs=$2 name=$3 rows=$4 prefix=$5
+  [ -s "$orgs" ] || to_organisations "$partners" "$orgs"
+  import_timed "$name" "$orgs" "$rows"
+  serve "$name"
   base=http://127.0.0.1:$port
   read -r first last < <(first_last_ids)
   [ -n "$last" ] || { echo "cannot read the organisation ids" >&2; exit 1; }
   log "organisation ids $first..$last"
-  say "amity ${prefix}agg-first-request ms $(curl -fs -o /dev/null -w '%{time_total}' "$base/api/v1/organisations/counts?by=country" | awk '{printf "%.1f", $1*1000}')"
+  say "$sys ${prefix}agg-first-request ms $(curl -fs -o /dev/null -w '%{time_total}' "$base/api/v1/organisations/counts?by=country" | awk '{printf "%.1f", $1*1000}')"
+}
+
+# server_memory LABEL: the server's VmRSS (and VmHWM) and, on PostgreSQL, the cluster's PSS.
+server_memory() {
+  local rss; rss=$(vmrss "$server_pid")
+  say "$sys $1-server VmRSS_MB $(awk '$1=="VmRSS:"{print $2}' <<<"$rss")"
+  say "$sys $1-server VmHWM_MB $(awk '$1=="VmHWM:"{print $2}' <<<"$rss")"
+  if [ "$engine" = postgresql ]; then
+    local mb n; read -r mb n < <(pg_mem)
+    say "$sys $1-postgres PSS_MB $mb ($n processes)"
+  fi
 }
 
 step_100k() {
-  log "100,000 partners (gen_partners.py)"
-  python3 "$PEERS_DIR/gen_partners.py" "$SCRATCH/partners.csv"
+  log "100,000 partners (gen_partners.py), $engine"
+  [ -s "$SCRATCH/partners.csv" ] || python3 "$PEERS_DIR/gen_partners.py" "$SCRATCH/partners.csv"
   local base first last
-  prepare_and_serve "$SCRATCH/partners.csv" "$SCRATCH/organisations.csv" "$SCRATCH/data-100k" 100000 100k ""
-  curl -fs "$base/api/v1/organisations/$first" >"$SCRATCH/organisation.json"
+  prepare_and_serve "$SCRATCH/partners.csv" "$SCRATCH/organisations.csv" 100k 100000 ""
+  have_100k+=("$engine")
+  if [ "$engine" = sqlite ]; then curl -fs "$base/api/v1/organisations/$first" >"$SCRATCH/organisation.json"; fi
   id_lua "$SCRATCH/one.lua" "$first" "$last"
-  measure amity one -s "$SCRATCH/one.lua" "$base"
-  measure amity list "$base/api/v1/organisations?country=VN&limit=50"
-  measure amity agg "$base/api/v1/organisations/counts?by=country"
+  measure "$sys" one -s "$SCRATCH/one.lua" "$base"
+  measure "$sys" list "$base/api/v1/organisations?country=VN&limit=50"
+  measure "$sys" agg "$base/api/v1/organisations/counts?by=country"
   # Uncached: every request carries a query string never seen before, so the per-query cache
   # cannot answer. agg-uncached adds id.gt=-N (a random N up to 10^9): every live record
   # matches, the answer and the plan (a scan of the country index) are those of `agg`.
   # agg-uncached-founded adds founded_on.gte={random date}: a filter a user would send, which
   # needs each row's founded_on from the table. Long timeouts: slow answers are not errors.
-  uncached amity agg-uncached 'by=country&id.gt=-" .. math.random(1, 1000000000) .. "'
-  uncached amity agg-uncached-founded 'by=country&founded_on.gte=" .. string.format("%04d-%02d-%02d", math.random(1900, 2023), math.random(1, 12), math.random(1, 28)) .. "'
-  say "amity 100k-server VmRSS_MB $(vmrss "$server_pid" | awk '$1=="VmRSS:"{print $2}')"
-  say "amity access-log lines $(wc -l <"$SCRATCH/access-100k.log")"
+  uncached "$sys" agg-uncached 'by=country&id.gt=-" .. math.random(1, 1000000000) .. "'
+  uncached "$sys" agg-uncached-founded 'by=country&founded_on.gte=" .. string.format("%04d-%02d-%02d", math.random(1900, 2023), math.random(1, 12), math.random(1, 28)) .. "'
+  server_memory 100k
+  say "$sys access-log lines $(wc -l <"$access_log")"
   stop_pid "$server_pid"
 }
 
+# writers: 32 connections (CONNECTIONS) each POSTing new organisations as fast as answered, on
+# the 100k database of this run's 100k step (imported first when that step did not run), then
+# a mixed load: 9 GETs of one organisation (random id) to 1 POST. Every run is WRITE_SECONDS
+# long; every response must be 2xx (wrk reports others, and measure flags them), and the rows
+# created must match the 201s in the access log.
+writer_lua() {  # writer_lua FILE PERCENT-WRITES FIRST LAST
+  cat >"$1" <<LUA
+local n = 0
+function setup(thread) n = n + 1; thread:set("tid", n) end
+local i, run = 0, 0
+local kinds = {"ngo", "business", "university", "government_body", "media", "research_institute"}
+local countries = {"VN", "FR", "JP", "DE", "US", "LA", "KH", "CN", "IN", "BR"}
+local headers = {["Content-Type"] = "application/json"}
+function init(args)
+  math.randomseed(os.time() * 100 + (tid or 0)); run = math.random(1, 1000000000)
+end
+request = function()
+  if math.random(1, 100) <= $2 then
+    i = i + 1
+    local body = string.format('{"name":"Bench writer %d-%d-%d","kind":"%s","country":"%s","founded_on":"%04d-%02d-%02d"}',
+      tid or 0, run, i, kinds[math.random(#kinds)], countries[math.random(#countries)],
+      math.random(1900, 2023), math.random(1, 12), math.random(1, 28))
+    return wrk.format("POST", "/api/v1/organisations", headers, body)
+  end
+  return wrk.format("GET", "/api/v1/organisations/" .. math.random($3, $4))
+end
+LUA
+}
+step_writers() {
+  log "32 concurrent writers, $engine"
+  local base first last
+  case " ${have_100k[*]-} " in
+    *" $engine "*) serve 100k ;;
+    *)
+      [ -s "$SCRATCH/partners.csv" ] || python3 "$PEERS_DIR/gen_partners.py" "$SCRATCH/partners.csv"
+      to_organisations "$SCRATCH/partners.csv" "$SCRATCH/organisations.csv"
+      import_timed 100k "$SCRATCH/organisations.csv" 100000
+      have_100k+=("$engine")
+      serve 100k ;;
+  esac
+  base=http://127.0.0.1:$port
+  read -r first last < <(first_last_ids)
+  [ -n "$last" ] || { echo "cannot read the organisation ids" >&2; exit 1; }
+  # A body the server must accept: check one by hand first.
+  curl -fs -o /dev/null -X POST -H 'Content-Type: application/json' \
+    -d '{"name":"Bench writer check","kind":"ngo","country":"VN","founded_on":"2000-01-01"}' \
+    "$base/api/v1/organisations" || { echo "POST /api/v1/organisations failed" >&2; exit 1; }
+  writer_lua "$SCRATCH/write.lua" 100 "$first" "$last"
+  writer_lua "$SCRATCH/mixed.lua" 10 "$first" "$last"
+  local before_id after_id before_log created posts
+  before_id=$(first_last_ids | awk '{print $2}')
+  sleep 1  # the access log is written asynchronously: the check's line first
+  before_log=$(wc -l <"$access_log")
+  DURATION=$WRITE_SECONDS measure "$sys" write --latency --timeout 30s -s "$SCRATCH/write.lua" "$base"
+  DURATION=$WRITE_SECONDS measure "$sys" mixed --latency --timeout 30s -s "$SCRATCH/mixed.lua" "$base"
+  sleep 1  # the access log is written asynchronously
+  after_id=$(first_last_ids | awk '{print $2}')
+  # Every POST of the step (warm-ups and repeated runs included) against the ids created.
+  read -r created posts < <(tail -n +"$((before_log + 1))" "$access_log" | python3 -c '
+import json, sys
+ok = bad = 0
+for line in sys.stdin:
+    r = json.loads(line)
+    if r["method"] == "POST":
+        if r["status"] == 201: ok += 1
+        else: bad += 1
+print(ok, bad)')
+  say "$sys writers rows_created $((after_id - before_id)) POSTs_201 $created POSTs_other $posts"
+  server_memory writers
+  stop_pid "$server_pid"
+}
 step_nginx() {
   command -v nginx >/dev/null || { log "nginx not installed (apt-get install nginx-light); skipped"; return; }
   if [ ! -s "$SCRATCH/organisation.json" ]; then
@@ -410,20 +658,27 @@ CONF
 }
 
 step_1m() {
-  log "$ROWS_1M partners (bench/gen_partners_1m.py)"
-  python3 "$here/gen_partners_1m.py" "$SCRATCH/partners-1m.csv" "$ROWS_1M"
+  local rows=$ROWS_1M
+  [ "$engine" = postgresql ] && rows=$ROWS_1M_PG
+  log "$rows partners (bench/gen_partners_1m.py), $engine"
+  # One file per row count, kept for the run (gen_partners_1m.py: the first rows of any count are
+  # the same).
+  if [ ! -s "$SCRATCH/organisations-1m-$rows.csv" ]; then
+    python3 "$here/gen_partners_1m.py" "$SCRATCH/partners-1m.csv" "$rows"
+    to_organisations "$SCRATCH/partners-1m.csv" "$SCRATCH/organisations-1m-$rows.csv"
+  fi
   local base first last
-  prepare_and_serve "$SCRATCH/partners-1m.csv" "$SCRATCH/organisations-1m.csv" "$SCRATCH/data-1m" "$ROWS_1M" 1m 1m-
-  measure amity 1m-list --latency "$base/api/v1/organisations?country=VN&limit=50"
+  prepare_and_serve "$SCRATCH/partners-1m.csv" "$SCRATCH/organisations-1m-$rows.csv" 1m "$rows" 1m-
+  measure "$sys" 1m-list --latency "$base/api/v1/organisations?country=VN&limit=50"
   # The same request one at a time: the service time without queueing behind 31 others.
-  CONNECTIONS=1 THREADS=1 measure amity 1m-list-c1 --latency "$base/api/v1/organisations?country=VN&limit=50"
+  CONNECTIONS=1 THREADS=1 measure "$sys" 1m-list-c1 --latency "$base/api/v1/organisations?country=VN&limit=50"
   id_lua "$SCRATCH/one-1m.lua" "$first" "$last"
-  measure amity 1m-one --latency -s "$SCRATCH/one-1m.lua" "$base"
-  measure amity 1m-agg "$base/api/v1/organisations/counts?by=country"
-  local rss; rss=$(vmrss "$server_pid")
-  say "amity 1m-server VmRSS_MB $(awk '$1=="VmRSS:"{print $2}' <<<"$rss")"
-  say "amity 1m-server VmHWM_MB $(awk '$1=="VmHWM:"{print $2}' <<<"$rss")"
+  measure "$sys" 1m-one --latency -s "$SCRATCH/one-1m.lua" "$base"
+  measure "$sys" 1m-agg "$base/api/v1/organisations/counts?by=country"
+  server_memory 1m
   stop_pid "$server_pid"
+  # The 1M database goes now (the PostgreSQL cluster's scratch directory is removed at the end).
+  if [ "$engine" = postgresql ]; then pg_sql postgres 'DROP DATABASE bench_1m' >/dev/null; fi
 }
 
 # ---- run ---------------------------------------------------------------------------------------
@@ -434,16 +689,31 @@ step_1m() {
   echo "# amity: $amity_src, built $(date -u -r "$amity_src" +%Y-%m-%dT%H:%M:%SZ), sha256 $(sha256sum "$AMITY" | cut -c1-12), repo at ($(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$repo" diff --quiet HEAD -- src 2>/dev/null || echo ', src modified'))"
   echo "# wrk -t$THREADS -c$CONNECTIONS, warm-up ${WARMUP}s, median of $RUNS runs of ${DURATION}s; serve args: ${SERVE_ARGS:-defaults}"
 } | tee -a "$results"
+rm -f "$SCRATCH"/partners*.csv "$SCRATCH"/organisations*.csv  # this run's data is made by this run
+have_100k=()  # the engines whose 100k database this run imported
+expanded=()
 for s in "${steps[@]}"; do
   case $s in
-    all) step_peers; step_100k; step_nginx; step_1m ;;
-    peers) step_peers ;;
-    100k) step_100k ;;
-    nginx) step_nginx ;;
-    1m) step_1m ;;
-    *) echo "amity-bench: unknown step $s (all, peers, 100k, nginx, 1m)" >&2; exit 2 ;;
+    all) expanded+=(peers 100k writers nginx 1m) ;;
+    pg) expanded+=(100k-pg writers-pg 1m-pg) ;;
+    peers|100k|writers|nginx|1m|100k-pg|writers-pg|1m-pg) expanded+=("$s") ;;
+    *) echo "amity-bench: unknown step $s (all, pg, peers, 100k, writers, nginx, 1m, 100k-pg, writers-pg, 1m-pg)" >&2; exit 2 ;;
   esac
 done
+for s in "${expanded[@]}"; do
+  case $s in
+    *-pg) use_engine postgresql ;;
+    *) use_engine sqlite ;;
+  esac
+  case ${s%-pg} in
+    peers) step_peers ;;
+    100k) step_100k ;;
+    writers) step_writers ;;
+    nginx) step_nginx ;;
+    1m) step_1m ;;
+  esac
+done
+pg_stop
 # The data (about 1.3 GB after `all`: databases, CSV files, access logs) goes unless KEEP_DATA=1.
 if [ "${KEEP_DATA:-0}" != 1 ]; then
   rm -rf "$SCRATCH"/data-100k "$SCRATCH"/data-1m "$SCRATCH"/*.csv "$SCRATCH"/access-*.log "$SCRATCH"/nginx/logs
