@@ -11,8 +11,8 @@
 #                                   so the per-query cache of /counts never answers)
 #   nginx : nginx serving the JSON body of one organisation GET as a static file (the machine's limit)
 #   1m    : 1,000,000 organisations: bulk import rate, filtered-list p99, server RSS
-#   writers: 32 concurrent writers (POST /api/v1/organisations) on the 100k database, then a
-#            mixed load (9 GETs of one organisation to 1 POST), on the 100k data
+#   writers: 32 concurrent writers (POST /api/v1/organisations), then a mixed load (9 GETs of
+#            one organisation to 1 POST), on the 100k database
 #   100k-pg, writers-pg, 1m-pg: the same steps with Amity on PostgreSQL 15 (a throwaway cluster
 #            the script starts as the postgres user on a free loopback port, fsync and
 #            synchronous_commit on, and stops and removes at the end)
@@ -393,6 +393,7 @@ import_timed() {
   done
   cat "$SCRATCH/import-$name$sfx.out" >&2
   local secs kb cpu; read -r secs kb cpu <"$SCRATCH/import-$name$sfx.time"
+  say "$sys import-$name rows $rows"
   say "$sys import-$name seconds $secs"
   say "$sys import-$name records/s $(awk -v n="$rows" -v s="$secs" 'BEGIN{printf "%d", n/s}')"
   say "$sys import-$name peak_rss_MB $((kb / 1024))"
