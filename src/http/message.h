@@ -13,6 +13,9 @@ struct Request {
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
   std::string body;
   std::string remote;      // client address
+  // Whether the client reached us over TLS: the connection is TLS, or the server is configured
+  // as behind a TLS-terminating proxy. Session cookies are marked Secure then.
+  bool secure = false;
   std::string request_id;  // for logs and error bodies
 
   // The first header with this (lower-case) name, or empty.
