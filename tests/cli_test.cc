@@ -281,11 +281,17 @@ class Served {
     out_ = fdopen(out_pipe[0], "r");
     char line[256] = {};
     std::cmatch m;
-    if (spawned && fgets(line, sizeof line, out_) &&
-        std::regex_search(line, m, std::regex("serving on http://127\\.0\\.0\\.1:([0-9]+)/"))) {
-      port_ = static_cast<uint16_t>(std::stoi(m[1]));
+    // What it prints before it serves (the first admin's password on a new database), then the
+    // line with its port.
+    while (spawned && fgets(line, sizeof line, out_)) {
+      if (std::regex_search(line, m, std::regex("serving on http://127\\.0\\.0\\.1:([0-9]+)/"))) {
+        port_ = static_cast<uint16_t>(std::stoi(m[1]));
+        break;
+      }
+      before_ += line;
     }
   }
+  const std::string& before() const { return before_; }
   ~Served() {
     if (pid_ > 0) Stop();
     if (out_) fclose(out_);
@@ -306,14 +312,38 @@ class Served {
   pid_t pid_ = -1;
   FILE* out_ = nullptr;
   uint16_t port_ = 0;
+  std::string before_;
 };
+
+// A session of the first admin, whose password a server prints when it starts on a database
+// without users: the headers that authenticate as that session (cookie and CSRF token).
+std::vector<std::pair<std::string, std::string>> LogInAsFirstAdmin(const Served& server) {
+  std::smatch m;
+  const std::string& printed = server.before();
+  if (!std::regex_search(printed, m, std::regex("\\n\\n    (\\S+)\\n\\n"))) {
+    ADD_FAILURE() << "no password in: " << printed;
+    return {};
+  }
+  const HttpResponse login = HttpCall(server.port(), "POST", "/api/v1/auth/login",
+                                      nlohmann::json{{"name", "admin"}, {"password", m[1].str()}}.dump(),
+                                      {{"Content-Type", "application/json"}});
+  EXPECT_EQ(login.status, 200) << login.body;
+  const std::string cookie = login.Header("set-cookie");
+  return {{"Cookie", cookie.substr(0, cookie.find(';'))},
+          {"X-CSRF-Token", login.Json().value("csrf_token", "")},
+          {"Content-Type", "application/json"}};
+}
 
 TEST(Cli, ServeStopsGracefullyOnSigterm) {
   TempDir dir;
   Served server({"--data", dir.File("data"), "serve", "--listen", "127.0.0.1:0", "--access-log",
                  dir.File("access.log")});
   ASSERT_NE(server.port(), 0);
-  const HttpResponse stats = HttpCall(server.port(), "GET", "/api/v1/stats");
+  EXPECT_EQ(HttpCall(server.port(), "GET", "/api/v1/stats").status, 401);
+  // The first start made an admin and printed its password, once.
+  EXPECT_TRUE(server.before().starts_with("First start: created the user \"admin\" (admin of the root unit)")) << server.before();
+  const auto admin = LogInAsFirstAdmin(server);
+  const HttpResponse stats = HttpCall(server.port(), "GET", "/api/v1/stats", "", admin);
   EXPECT_EQ(stats.status, 200);
   EXPECT_EQ(stats.Json()["records"]["units"], 0);
   EXPECT_EQ(stats.Json()["records"]["countries"], 273);
@@ -326,8 +356,13 @@ TEST(Cli, ServeStopsGracefullyOnSigterm) {
   const auto j = nlohmann::json::parse(entry);
   EXPECT_EQ(j["method"], "GET");
   EXPECT_EQ(j["target"], "/api/v1/stats");
-  EXPECT_EQ(j["status"], 200);
+  EXPECT_EQ(j["status"], 401);
   EXPECT_EQ(j["remote"], "127.0.0.1");
+  // A second start prints no password: the admin exists.
+  Served again({"--data", dir.File("data"), "serve", "--listen", "127.0.0.1:0", "--access-log", "off"});
+  ASSERT_NE(again.port(), 0);
+  EXPECT_EQ(again.before(), "");
+  EXPECT_EQ(HttpCall(again.port(), "GET", "/api/v1/auth/session", "", admin).Json()["user"], "admin");
 }
 
 // Two server processes on one PostgreSQL database share everything: what one writes the other
@@ -340,14 +375,16 @@ TEST(Cli, TwoServersOnOneDatabaseDetectEachOthersChanges) {
   Served b({"--db", url, "--data", dir.File("b"), "serve", "--listen", "127.0.0.1:0", "--access-log", "off"});
   ASSERT_NE(a.port(), 0);
   ASSERT_NE(b.port(), 0);
-  const std::vector<std::pair<std::string, std::string>> json = {{"Content-Type", "application/json"}};
+  // One session serves both processes: sessions live in the database.
+  const std::vector<std::pair<std::string, std::string>> json = LogInAsFirstAdmin(a);
+  EXPECT_EQ(b.before(), "");
   const HttpResponse created = HttpCall(a.port(), "POST", "/api/v1/organisations",
                                         R"({"name": "Deutsch-Vietnamesische Gesellschaft", "kind": "friendship_association", "country": "DE"})", json);
   ASSERT_EQ(created.status, 201) << created.body;
   const std::string path = "/api/v1/organisations/" + std::to_string(created.Json()["id"].get<int64_t>());
   // Counts are cached per process, and follow the other's writes.
-  EXPECT_EQ(HttpCall(b.port(), "GET", "/api/v1/organisations/counts?by=country").Json()["total"], 1);
-  const HttpResponse read_b = HttpCall(b.port(), "GET", path);
+  EXPECT_EQ(HttpCall(b.port(), "GET", "/api/v1/organisations/counts?by=country", "", json).Json()["total"], 1);
+  const HttpResponse read_b = HttpCall(b.port(), "GET", path, "", json);
   EXPECT_EQ(read_b.Header("etag"), "\"1\"");
   auto with_version = [&](const char* v) {
     auto h = json;
@@ -359,14 +396,14 @@ TEST(Cli, TwoServersOnOneDatabaseDetectEachOthersChanges) {
   const HttpResponse by_b = HttpCall(b.port(), "PATCH", path, R"({"city": "Bonn"})", with_version("\"1\""));
   EXPECT_EQ(by_b.status, 412) << by_b.body;
   EXPECT_EQ(by_b.Json()["detail"], "organisation 1 is at version 2; the change was made against version 1");
-  EXPECT_EQ(HttpCall(b.port(), "GET", path).Json()["city"], "Berlin");
+  EXPECT_EQ(HttpCall(b.port(), "GET", path, "", json).Json()["city"], "Berlin");
   EXPECT_EQ(HttpCall(b.port(), "POST", "/api/v1/organisations", R"({"name": "Second", "kind": "ngo"})", json).status, 201);
-  EXPECT_EQ(HttpCall(a.port(), "GET", "/api/v1/organisations/counts?by=country").Json()["total"], 2);
+  EXPECT_EQ(HttpCall(a.port(), "GET", "/api/v1/organisations/counts?by=country", "", json).Json()["total"], 2);
   // A custom field added through one process is in the other's meta and input at once.
   ASSERT_EQ(HttpCall(a.port(), "POST", "/api/v1/custom-fields",
                      R"({"entity": "organisation", "name": "tet_greeting", "type": "boolean", "label": {"en": "Tết"}})", json).status, 201);
   EXPECT_EQ(HttpCall(b.port(), "PATCH", path, R"({"custom": {"tet_greeting": true}})", with_version("*")).status, 200);
-  EXPECT_NE(HttpCall(b.port(), "GET", "/api/v1/meta").body.find("\"custom.tet_greeting\""), std::string::npos);
+  EXPECT_NE(HttpCall(b.port(), "GET", "/api/v1/meta", "", json).body.find("\"custom.tet_greeting\""), std::string::npos);
   EXPECT_EQ(a.Stop().first, 0);
   EXPECT_EQ(b.Stop().first, 0);
 }

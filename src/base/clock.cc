@@ -46,6 +46,20 @@ std::string FormatRfc3339Millis(int64_t millis) {
   return std::string(buf, 24);
 }
 
+int64_t ParseRfc3339Millis(const std::string& text) {
+  using namespace std::chrono;
+  int y = 0, mo = 0, d = 0, hh = 0, mm = 0, ss = 0, ms = 0;
+  char tail = 0;
+  if (text.size() != 24 || std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3d%c", &y, &mo, &d, &hh, &mm, &ss,
+                                       &ms, &tail) != 8 || tail != 'Z') {
+    return 0;
+  }
+  const year_month_day ymd{year(y), month(static_cast<unsigned>(mo)), day(static_cast<unsigned>(d))};
+  if (!ymd.ok()) return 0;
+  return duration_cast<milliseconds>(sys_days(ymd).time_since_epoch()).count() +
+         ((hh * 60 + mm) * 60 + ss) * int64_t{1000} + ms;
+}
+
 std::string NewUuid(const Clock& clock) {
   static const int sodium_ready = sodium_init();
   (void)sodium_ready;

@@ -34,6 +34,8 @@ class FixedClock final : public Clock {
 
 // "2026-11-22T17:33:23.123Z" for a millisecond timestamp.
 std::string FormatRfc3339Millis(int64_t millis);
+// And back: milliseconds since the epoch of a text FormatRfc3339Millis wrote (0 if it is not one).
+int64_t ParseRfc3339Millis(const std::string& text);
 
 // A version 7 UUID (time-ordered, so new rows land at the end of the uuid index).
 std::string NewUuid(const Clock& clock);

@@ -12,6 +12,7 @@ const char* ErrorCodeName(ErrorCode code) {
     case ErrorCode::kPreconditionRequired: return "precondition_required";
     case ErrorCode::kPermissionDenied: return "permission_denied";
     case ErrorCode::kUnauthenticated: return "unauthenticated";
+    case ErrorCode::kResourceExhausted: return "resource_exhausted";
     case ErrorCode::kUnavailable: return "unavailable";
     case ErrorCode::kInternal: return "internal";
   }

@@ -18,6 +18,7 @@ enum class ErrorCode {
   kPreconditionRequired,  // 428: an update came without If-Match
   kPermissionDenied,      // 403
   kUnauthenticated,       // 401
+  kResourceExhausted,     // 429: too many attempts; try again later
   kUnavailable,           // 503: try again
   kInternal,              // 500: a bug or a broken environment
 };

@@ -124,4 +124,17 @@ bool Base64UrlDecode(std::string_view text, std::string* out) {
   return true;
 }
 
+std::string HexEncode(std::string_view bytes) {
+  std::string out(bytes.size() * 2 + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+  out.pop_back();
+  return out;
+}
+
+std::string Sha256Hex(std::string_view bytes) {
+  unsigned char hash[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(hash, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(hash), sizeof hash));
+}
+
 }  // namespace amity

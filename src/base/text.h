@@ -27,6 +27,11 @@ void AppendJsonString(std::string* out, std::string_view s);
 // Lower-case ASCII copy.
 std::string AsciiLower(std::string_view s);
 
+// Bytes as lower-case hexadecimal.
+std::string HexEncode(std::string_view bytes);
+// The SHA-256 of `bytes`, in lower-case hexadecimal.
+std::string Sha256Hex(std::string_view bytes);
+
 // Base64url without padding, and back (nullopt-like empty + false on bad input).
 std::string Base64UrlEncode(std::string_view bytes);
 bool Base64UrlDecode(std::string_view text, std::string* out);

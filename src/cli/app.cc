@@ -25,6 +25,8 @@
 #include "io/demo.h"
 #include "io/dump.h"
 #include "io/iso_codes.h"
+#include "store/accounts.h"
+#include "store/audit.h"
 #include "store/sqlite/sqlite_store.h"
 
 #ifndef AMITY_VERSION
@@ -393,6 +395,159 @@ struct ServeOptions {
   size_t max_upload = 64 << 20;
 };
 
+// --- Users, tokens and the audit log -------------------------------------------------------
+
+struct AccessOptions {
+  std::string name, role, unit, label;
+  bool clearance = false, password_stdin = false, read_only = false;
+  int64_t expires_days = 0;
+  int64_t token_id = 0;
+};
+
+// A unit named by its id or its code; empty is the root.
+Result<std::optional<int64_t>> UnitNamed(store::Store& store, const std::string& unit) {
+  if (unit.empty()) return std::optional<int64_t>();
+  ASSIGN_OR_RETURN(std::vector<Json> rows,
+                   store.Rows("SELECT id FROM unit WHERE (code = ? OR CAST(id AS TEXT) = ?) AND deleted_at IS NULL",
+                              {unit, unit}));
+  if (rows.empty()) return Invalid("--unit", "no unit with the id or code \"" + unit + "\"");
+  return std::optional<int64_t>(rows[0][0].get<int64_t>());
+}
+
+// The password from stdin (one line), or a new random one, printed once.
+std::string PasswordFor(bool from_stdin, bool* generated) {
+  if (from_stdin) {
+    std::string line;
+    std::getline(std::cin, line);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    *generated = false;
+    return line;
+  }
+  *generated = true;
+  return store::RandomSecret(12);
+}
+
+int RunUser(const Globals& g, const std::string& command, const AccessOptions& o) {
+  auto opened = Open(g);
+  if (!opened) return Report(opened.error());
+  store::Accounts accounts(*opened->store, SystemClock::Get());
+  const store::Actor actor{"cli"};
+  if (command == "list") {
+    auto users = accounts.ListUsers();
+    if (!users) return Report(users.error());
+    for (const Json& u : *users) std::printf("%s\n", u.dump().c_str());
+    return kExitOk;
+  }
+  if (command == "disable" || command == "enable") {
+    if (auto st = accounts.SetDisabled(o.name, command == "disable", actor); !st) return Report(st.error());
+    std::printf("user %s %sd\n", o.name.c_str(), command.c_str());
+    return kExitOk;
+  }
+  bool generated = false;
+  if (command == "passwd") {
+    const std::string password = PasswordFor(o.password_stdin, &generated);
+    if (auto st = accounts.SetPassword(o.name, password, actor); !st) return Report(st.error());
+    std::printf("password of %s changed%s%s\n", o.name.c_str(), generated ? "; the new password (shown once): " : "",
+                generated ? password.c_str() : "");
+    return kExitOk;
+  }
+  store::Grant grant;
+  auto role = store::ParseRole(o.role);
+  if (!role) return Report(role.error());
+  grant.role = *role;
+  grant.clearance = o.clearance;
+  auto unit = UnitNamed(*opened->store, o.unit);
+  if (!unit) return Report(unit.error());
+  grant.unit = *unit;
+  const std::string where = o.unit.empty() ? "the root unit" : "unit " + o.unit;
+  if (command == "add") {
+    const std::string password = PasswordFor(o.password_stdin, &generated);
+    if (auto st = accounts.AddUser(o.name, password, grant, actor); !st) return Report(st.error());
+    std::printf("user %s added: %s on %s%s\n", o.name.c_str(), o.role.c_str(), where.c_str(),
+                o.clearance ? ", cleared for restricted records" : "");
+    if (generated) std::printf("password (shown once): %s\n", password.c_str());
+    return kExitOk;
+  }
+  auto st = command == "grant" ? accounts.AddGrant(o.name, grant, actor) : accounts.RemoveGrant(o.name, grant, actor);
+  if (!st) return Report(st.error());
+  std::printf("user %s: %s %s on %s\n", o.name.c_str(), command == "grant" ? "granted" : "revoked", o.role.c_str(),
+              where.c_str());
+  return kExitOk;
+}
+
+int RunToken(const Globals& g, const std::string& command, const AccessOptions& o) {
+  auto opened = Open(g);
+  if (!opened) return Report(opened.error());
+  store::Accounts accounts(*opened->store, SystemClock::Get());
+  const store::Actor actor{"cli"};
+  if (command == "create") {
+    auto token = accounts.CreateToken(o.name, o.read_only,
+                                      o.expires_days > 0 ? std::optional<int64_t>(o.expires_days) : std::nullopt,
+                                      o.label, actor);
+    if (!token) return Report(token.error());
+    std::fprintf(stderr, "token %lld for %s%s%s (shown once; use it as Authorization: Bearer …):\n",
+                 static_cast<long long>(token->id), o.name.c_str(), o.read_only ? ", read-only" : "",
+                 token->expires_at.empty() ? "" : (", expires " + token->expires_at).c_str());
+    std::printf("%s\n", token->secret.c_str());
+    return kExitOk;
+  }
+  if (command == "list") {
+    auto tokens = accounts.ListTokens(o.name);
+    if (!tokens) return Report(tokens.error());
+    for (const Json& t : *tokens) std::printf("%s\n", t.dump().c_str());
+    return kExitOk;
+  }
+  if (auto st = accounts.Revoke(o.token_id, "", actor); !st) return Report(st.error());
+  std::printf("token %lld revoked\n", static_cast<long long>(o.token_id));
+  return kExitOk;
+}
+
+int RunAudit(const Globals& g, const std::string& command, int64_t after) {
+  auto opened = Open(g);
+  if (!opened) return Report(opened.error());
+  if (command == "list") {
+    store::AuditFilter f;
+    f.after = after;
+    f.limit = 10000;
+    for (;;) {
+      auto entries = store::ListAudit(*opened->store, f);
+      if (!entries) return Report(entries.error());
+      for (const store::AuditEntry& e : *entries) std::printf("%s\n", store::AuditJson(e).dump().c_str());
+      if (static_cast<int>(entries->size()) < f.limit) break;
+      f.after = entries->back().seq;
+    }
+    return kExitOk;
+  }
+  auto check = store::VerifyAudit(*opened->store);
+  if (!check) return Report(check.error());
+  if (!check->problems.empty()) {
+    std::fprintf(stderr, "amity: the audit log was tampered with:\n");
+    for (const std::string& p : check->problems) std::fprintf(stderr, "  %s\n", p.c_str());
+    return kExitInput;
+  }
+  std::printf("audit log intact: %lld entries; last hash %s\n", static_cast<long long>(check->entries),
+              check->head.empty() ? "(none)" : check->head.c_str());
+  return kExitOk;
+}
+
+// The first start of a server on a database without users creates an admin of the root unit
+// and prints its password, once.
+Status FirstAdmin(store::Store& store) {
+  store::Accounts accounts(store, SystemClock::Get());
+  ASSIGN_OR_RETURN(bool any, accounts.AnyUser());
+  if (any) return {};
+  const std::string password = store::RandomSecret(12);
+  Status added = accounts.AddUser("admin", password, store::Grant{std::nullopt, store::Role::kAdmin, true},
+                                  store::Actor{"system"});
+  // Another process starting at the same moment made it first.
+  if (!added && added.error().code == ErrorCode::kAlreadyExists) return {};
+  RETURN_IF_ERROR(added);
+  std::printf("First start: created the user \"admin\" (admin of the root unit) with the password\n\n    %s\n\n"
+              "It is shown only this once. Change it with: amity user passwd admin\n",
+              password.c_str());
+  return {};
+}
+
 int RunServe(const Globals& g, const ServeOptions& o) {
   const size_t colon = o.listen.rfind(':');
   http::ServerOptions so;
@@ -418,6 +573,7 @@ int RunServe(const Globals& g, const ServeOptions& o) {
   so.is_upload = http::Api::IsUpload;
   auto opened = Open(g);
   if (!opened) return Report(opened.error());
+  if (auto st = FirstAdmin(*opened->store); !st) return Report(st.error());
   http::Api api(*opened->records, http::ApiOptions{AMITY_VERSION, (fs::path(g.data_dir) / "files").string()});
   std::shared_ptr<spdlog::logger> access;
   if (o.access_log != "off") {
@@ -548,6 +704,52 @@ int Main(int argc, char** argv) {
   migrate->add_option("--to-files", migrate_opts.to_files, "where the target keeps its files (default: DATA/files)");
   migrate->add_option("--work", migrate_opts.work, "a new directory for the intermediate dumps (default: a temporary one)");
 
+  AccessOptions access;
+  auto* user = app.add_subcommand("user", "users and their roles: add, passwd, disable, enable, grant, revoke, list");
+  user->require_subcommand(1);
+  auto role_options = [&](CLI::App* c, bool with_clearance) {
+    c->add_option("--role", access.role, "admin, editor, viewer or auditor")->required();
+    c->add_option("--unit", access.unit, "the unit (id or code) the role covers, with its descendants; default: the root");
+    if (with_clearance) c->add_flag("--clearance", access.clearance, "may also see restricted records of those units");
+  };
+  auto* user_add = user->add_subcommand("add", "add a user with a role (a new password is printed unless --password-stdin)");
+  user_add->add_option("name", access.name, "user name")->required();
+  role_options(user_add, true);
+  user_add->add_flag("--password-stdin", access.password_stdin, "read the password from the first line of stdin");
+  auto* user_passwd = user->add_subcommand("passwd", "set a user's password (ends the user's sessions)");
+  user_passwd->add_option("name", access.name, "user name")->required();
+  user_passwd->add_flag("--password-stdin", access.password_stdin, "read the password from the first line of stdin");
+  auto* user_disable = user->add_subcommand("disable", "stop a user from logging in or using tokens");
+  user_disable->add_option("name", access.name, "user name")->required();
+  auto* user_enable = user->add_subcommand("enable", "let a disabled user in again");
+  user_enable->add_option("name", access.name, "user name")->required();
+  auto* user_grant = user->add_subcommand("grant", "grant a user a role on a unit");
+  user_grant->add_option("name", access.name, "user name")->required();
+  role_options(user_grant, true);
+  auto* user_revoke = user->add_subcommand("revoke", "take a role on a unit from a user");
+  user_revoke->add_option("name", access.name, "user name")->required();
+  role_options(user_revoke, false);
+  auto* user_list = user->add_subcommand("list", "list users and their roles (JSON lines)");
+
+  auto* token = app.add_subcommand("token", "API tokens for scripts: create, list, revoke");
+  token->require_subcommand(1);
+  auto* token_create = token->add_subcommand("create", "create a token (printed once) acting as a user");
+  token_create->add_option("--user", access.name, "the user the token acts as")->required();
+  token_create->add_flag("--read-only", access.read_only, "the token may only read");
+  token_create->add_option("--expires", access.expires_days, "days until it expires (default: never)")->check(CLI::Range(1, 3650));
+  token_create->add_option("--label", access.label, "what the token is for");
+  auto* token_list = token->add_subcommand("list", "list tokens (never their secrets), JSON lines");
+  token_list->add_option("--user", access.name, "one user's tokens only");
+  auto* token_revoke = token->add_subcommand("revoke", "revoke a token by its id");
+  token_revoke->add_option("id", access.token_id, "the token's id")->required();
+
+  int64_t audit_after = 0;
+  auto* audit = app.add_subcommand("audit", "the audit log: verify its hash chain, or list it");
+  audit->require_subcommand(1);
+  auto* audit_verify = audit->add_subcommand("verify", "check that no entry was changed, removed or reordered");
+  auto* audit_list = audit->add_subcommand("list", "print the entries as JSON lines");
+  audit_list->add_option("--after", audit_after, "entries after this sequence number");
+
   std::string backup_file;
   auto* backup = app.add_subcommand("backup", "copy the database consistently, even while serving");
   backup->add_option("file", backup_file, "backup file to create")->required();
@@ -596,6 +798,17 @@ int Main(int argc, char** argv) {
   if (*migrate) return RunMigrate(g, migrate_opts);
   if (*field) {
     return RunField(g, *field_add ? "add" : *field_list ? "list" : "remove", field_opts);
+  }
+  if (*user) {
+    const char* c = *user_add ? "add" : *user_passwd ? "passwd" : *user_disable ? "disable" : *user_enable ? "enable"
+                  : *user_grant ? "grant" : *user_revoke ? "revoke" : "list";
+    (void)user_list;
+    return RunUser(g, c, access);
+  }
+  if (*token) return RunToken(g, *token_create ? "create" : *token_list ? "list" : "revoke", access);
+  if (*audit) {
+    (void)audit_verify;
+    return RunAudit(g, *audit_list ? "list" : "verify", audit_after);
   }
   if (*backup) {
     if (fs::exists(backup_file)) {

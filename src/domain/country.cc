@@ -14,6 +14,7 @@ EntityType DeclareCountry() {
   t.plural_label = {"Countries", "Quốc gia"};
   t.key_field = "code";
   t.reference_data = true;
+  t.access = Access::kShared;
   t.natural_keys = {"code", "alpha3", "name"};
   t.fields = {
       F::Of(FieldType::kCountry, "code", "Code", "Mã").Required().Unique().ReadOnly().Filter().Sort()
@@ -41,6 +42,7 @@ EntityType DeclareSubdivision() {
   t.plural_label = {"Subdivisions", "Đơn vị hành chính"};
   t.key_field = "code";
   t.reference_data = true;
+  t.access = Access::kShared;
   t.natural_keys = {"code", "name"};
   t.fields = {
       F::Text("code", "Code", "Mã").Required().Unique().ReadOnly().Filter().Sort()

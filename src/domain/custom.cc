@@ -82,6 +82,7 @@ EntityType DeclareCustomField(const std::vector<EntityType>& types) {
 
   EntityType t;
   t.name = "custom_field";
+  t.access = Access::kAdministered;
   t.plural = "custom-fields";
   t.label = {"Custom field", "Trường bổ sung"};
   t.plural_label = {"Custom fields", "Trường bổ sung"};

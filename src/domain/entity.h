@@ -123,6 +123,13 @@ class Lookup {
                                                 int limit) = 0;
 };
 
+// Who reads and writes a type's records (issue 5; docs/SECURITY.md).
+enum class Access {
+  kOwned,         // by the roles on the record's owner unit and its sensitivity
+  kShared,        // every signed-in user reads; editors on the root write (reference data, rates)
+  kAdministered,  // every signed-in user reads; admins on the root write (units, custom fields)
+};
+
 struct EntityType {
   std::string name;    // "organisation"
   std::string plural;  // "organisations": the API path
@@ -131,6 +138,7 @@ struct EntityType {
   std::string key_field;      // when set, records are addressed by this field's value (countries)
   std::string title_field = "name";
   bool reference_data = false;  // loaded from packages: no create or delete over the API
+  Access access = Access::kOwned;
   // Fields an import may match a textual reference against, in order ("code", "name").
   std::vector<std::string> natural_keys;
   // Groups of fields whose values together identify a live record (an event series and its

@@ -26,6 +26,7 @@ void DeriveExchangeRate(Json* r) {
 EntityType DeclareExchangeRate() {
   EntityType t;
   t.name = "exchange_rate";
+  t.access = Access::kShared;
   t.plural = "exchange-rates";
   t.label = {"Exchange rate", "Tỷ giá"};
   t.plural_label = {"Exchange rates", "Tỷ giá"};

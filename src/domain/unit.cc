@@ -30,6 +30,7 @@ Status CheckNoCycle(const Json& record, std::optional<int64_t> id, Lookup& looku
 EntityType DeclareUnit() {
   EntityType t;
   t.name = "unit";
+  t.access = Access::kAdministered;
   t.timeline_subject = true;
   t.plural = "units";
   t.label = {"Unit", "Đơn vị"};

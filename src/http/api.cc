@@ -10,6 +10,7 @@
 #include "domain/query.h"
 #include "embedded/amity_web.h"
 #include "http/problem.h"
+#include "http/respond.h"
 #include "http/url.h"
 #include "io/files.h"
 #include "store/rates.h"
@@ -49,24 +50,6 @@ size_t JsonDepth(const std::string& s) {
   return max;
 }
 
-Result<Json> ParseBody(const Request& req) {
-  if (!IsJsonContentType(req.Header("content-type"))) {
-    return Fail(ErrorCode::kInvalidArgument, "Content-Type must be application/json",
-                {{"Content-Type", "expected application/json, got \"" + req.Header("content-type") + "\""}});
-  }
-  if (Trim(req.body).empty()) return Invalid("", "the body is empty; expected a JSON object");
-  if (JsonDepth(req.body) > kMaxJsonDepth) {
-    return Invalid("", "the body nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
-  }
-  try {
-    return Json::parse(req.body);
-  } catch (const Json::parse_error& e) {
-    std::string what = e.what();
-    const size_t bracket = what.find("] ");
-    if (bracket != std::string::npos) what = what.substr(bracket + 2);
-    return Invalid("", "the body is not valid JSON: " + what);
-  }
-}
 
 // If-Match: "3" (or 3) → 3; "*" → any; absent → 428.
 Result<std::optional<int64_t>> IfMatch(const Request& req) {
@@ -86,12 +69,6 @@ Result<std::optional<int64_t>> IfMatch(const Request& req) {
   return std::optional<int64_t>(n);
 }
 
-Response JsonResponse(int status, const Json& body) {
-  Response r;
-  r.status = status;
-  r.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
-  return r;
-}
 
 std::string ETag(int64_t version) {
   std::string etag(1, '"');
@@ -120,11 +97,6 @@ Response PageResponse(const store::TextPage& page) {
   return r;
 }
 
-Response MethodNotAllowed(const std::string& allow) {
-  Response r = ProblemResponse(405, "allowed methods: " + allow);
-  r.With("Allow", allow);
-  return r;
-}
 
 std::string KeyOf(const EntityType& type, const Json& record) {
   if (!type.key_field.empty()) return record[type.key_field].get<std::string>();
@@ -146,13 +118,42 @@ std::string ShortHash(std::string_view data) {
   unsigned char h[8];
   crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(data.data()), data.size(),
                      nullptr, 0);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : h) {
-    out.push_back(hex[c >> 4]);
-    out.push_back(hex[c & 15]);
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(h), sizeof h));
+}
+
+
+}  // namespace
+
+Result<Json> ParseBody(const Request& req) {
+  if (!IsJsonContentType(req.Header("content-type"))) {
+    return Fail(ErrorCode::kInvalidArgument, "Content-Type must be application/json",
+                {{"Content-Type", "expected application/json, got \"" + req.Header("content-type") + "\""}});
   }
-  return out;
+  if (Trim(req.body).empty()) return Invalid("", "the body is empty; expected a JSON object");
+  if (JsonDepth(req.body) > kMaxJsonDepth) {
+    return Invalid("", "the body nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+  }
+  try {
+    return Json::parse(req.body);
+  } catch (const Json::parse_error& e) {
+    std::string what = e.what();
+    const size_t bracket = what.find("] ");
+    if (bracket != std::string::npos) what = what.substr(bracket + 2);
+    return Invalid("", "the body is not valid JSON: " + what);
+  }
+}
+
+Response JsonResponse(int status, const Json& body) {
+  Response r;
+  r.status = status;
+  r.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return r;
+}
+
+Response MethodNotAllowed(const std::string& allow) {
+  Response r = ProblemResponse(405, "allowed methods: " + allow);
+  r.With("Allow", allow);
+  return r;
 }
 
 // Query parameters of endpoints that take none must be absent.
@@ -161,10 +162,11 @@ Status NoParams(const std::vector<std::pair<std::string, std::string>>& params) 
   return Invalid(params[0].first, "unknown parameter (this endpoint takes none)");
 }
 
-}  // namespace
-
 Api::Api(store::Records& records, ApiOptions options)
-    : records_(records), options_(std::move(options)), in_process_db_(records.store().Dialect() == "sqlite") {
+    : records_(records),
+      options_(std::move(options)),
+      accounts_(records.store(), records.clock(), options_.sessions),
+      in_process_db_(records.store().Dialect() == "sqlite") {
   if (sodium_init() < 0) std::abort();
   // Web assets get content-hashed names so browsers may cache them forever; index.html names
   // them through {{file}} placeholders and is revalidated on every load.
@@ -226,7 +228,7 @@ std::string AttachmentDisposition(const std::string& name) {
 }
 
 Response Api::HandleFile(const Request& req, const EntityType& type, int64_t id) {
-  const store::Actor actor{"api"};
+  const store::Actor actor{store::AccessScope::Current() ? store::AccessScope::Current()->name : "system", req.remote};
   if (req.method == "GET") {
     auto record = records_.Get(type, id);
     if (!record) return ErrorResponse(record.error());
@@ -287,6 +289,8 @@ bool Api::IsQuick(const Request& req) const {
   const size_t slash = path.find('/');
   if (path == "health") return true;
   if (!in_process_db_) return false;
+  // Reads of persons are audited: a write, which must not hold the I/O thread.
+  if (path.starts_with("persons")) return false;
   if (slash == std::string_view::npos) return path == "meta" || path == "openapi.json";
   // {plural}/{key}: one row by its primary or unique key.
   const std::string_view key = path.substr(slash + 1);
@@ -300,7 +304,21 @@ Response Api::Handle(const Request& req) {
     r = ErrorResponse(target.error());
   } else if (target->path == "/api/v1" || target->path.starts_with("/api/v1/")) {
     const std::vector<std::string> segments = SplitPath(target->path.substr(7));
-    r = HandleApi(req, segments, target->params);
+    if (segments.size() == 1 && segments[0] == "health") {
+      r = HandleApi(req, segments, target->params, store::Authenticated{});
+    } else if (segments.size() == 2 && segments[0] == "auth" && segments[1] == "login") {
+      r = HandleLogin(req);
+    } else if (auto who = Authenticate(req); !who) {
+      r = ErrorResponse(who.error());
+      if (r.status == 401) r.With("WWW-Authenticate", "Bearer realm=\"amity\"");
+    } else {
+      const store::AccessScope scope(&who->principal);
+      const bool access = !segments.empty() && (segments[0] == "auth" || segments[0] == "users" ||
+                                                segments[0] == "tokens" || segments[0] == "audit");
+      r = access ? HandleAccess(req, segments, target->params, *who)
+                 : HandleApi(req, segments, target->params, *who);
+      if (auto st = AuditRead(req, segments, *who, r); !st) r = ErrorResponse(st.error());
+    }
   } else if (target->path.starts_with("/api/")) {
     r = ProblemResponse(404, "no such API version; use /api/v1");
   } else {
@@ -329,9 +347,10 @@ Response Api::HandleStatic(const Request& req, const std::string& path) {
 }
 
 Response Api::HandleApi(const Request& req, const std::vector<std::string>& seg,
-                        const std::vector<std::pair<std::string, std::string>>& params) {
+                        const std::vector<std::pair<std::string, std::string>>& params,
+                        const store::Authenticated& who) {
   const std::string& m = req.method;
-  const store::Actor actor{"api"};
+  const store::Actor actor{who.principal.name, req.remote};
   // Reads may come from a replica (store::ReplicaReads: never behind this process's writes).
   std::optional<store::ReplicaReads> replica_reads;
   if (m == "GET" || m == "HEAD") replica_reads.emplace();

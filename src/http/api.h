@@ -10,13 +10,17 @@
 #include "domain/custom.h"
 #include "domain/registry.h"
 #include "http/message.h"
+#include "store/accounts.h"
 #include "store/records.h"
 
 namespace amity::http {
 
 struct ApiOptions {
+  ApiOptions(std::string version, std::string files_dir, store::SessionPolicy sessions = {})
+      : version(std::move(version)), files_dir(std::move(files_dir)), sessions(sessions) {}
   std::string version;    // reported by /health
   std::string files_dir;  // where uploaded files are kept (DATA/files); empty: no uploads
+  store::SessionPolicy sessions;
 };
 
 class Api {
@@ -33,8 +37,23 @@ class Api {
   static bool IsUpload(std::string_view method, std::string_view target);
 
  private:
+  // Every route but health and login runs for an authenticated user (`who`), inside an
+  // store::AccessScope of theirs.
   Response HandleApi(const Request& request, const std::vector<std::string>& segments,
-                     const std::vector<std::pair<std::string, std::string>>& params);
+                     const std::vector<std::pair<std::string, std::string>>& params,
+                     const store::Authenticated& who);
+  // /auth/login (no user yet) and the routes of access_api.cc.
+  Response HandleLogin(const Request& request);
+  // The user a request's session cookie or bearer token names: 401 without one, 403 for an
+  // unsafe method without the session's CSRF token or with a read-only token.
+  Result<store::Authenticated> Authenticate(const Request& request);
+  Response HandleAccess(const Request& request, const std::vector<std::string>& segments,
+                        const std::vector<std::pair<std::string, std::string>>& params,
+                        const store::Authenticated& who);
+  // Reads of persons and of restricted records go to the audit log (a read that cannot be
+  // audited is refused).
+  Status AuditRead(const Request& request, const std::vector<std::string>& segments,
+                 const store::Authenticated& who, const Response& response);
   Response HandleStatic(const Request& request, const std::string& path);
   Response HandleFile(const Request& request, const domain::EntityType& type, int64_t id);
 
@@ -47,6 +66,7 @@ class Api {
 
   store::Records& records_;
   ApiOptions options_;
+  store::Accounts accounts_;
   bool in_process_db_;  // SQLite: point reads are quick enough for the I/O thread
   std::mutex described_mu_;
   std::shared_ptr<const Described> described_;

@@ -14,6 +14,7 @@ int HttpStatus(ErrorCode code) {
     case ErrorCode::kPreconditionRequired: return 428;
     case ErrorCode::kPermissionDenied: return 403;
     case ErrorCode::kUnauthenticated: return 401;
+    case ErrorCode::kResourceExhausted: return 429;
     case ErrorCode::kUnavailable: return 503;
     case ErrorCode::kInternal: return 500;
   }
@@ -33,6 +34,7 @@ const char* Title(int status) {
     case 413: return "Content Too Large";
     case 415: return "Unsupported Media Type";
     case 428: return "Precondition Required";
+    case 429: return "Too Many Requests";
     case 503: return "Service Unavailable";
     default: return "Internal Server Error";
   }

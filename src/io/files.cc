@@ -21,17 +21,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string Hex(const unsigned char* data, size_t n) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  out.reserve(n * 2);
-  for (size_t i = 0; i < n; ++i) {
-    out.push_back(digits[data[i] >> 4]);
-    out.push_back(digits[data[i] & 15]);
-  }
-  return out;
-}
-
 bool IsSha256Hex(const std::string& s) {
   if (s.size() != 64) return false;
   for (char c : s) {
@@ -59,9 +48,7 @@ std::string FileStore::PathOf(const std::string& sha256) const {
 }
 
 Result<StoredFile> FileStore::Put(std::string_view bytes) const {
-  unsigned char hash[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(hash, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
-  StoredFile out{Hex(hash, sizeof hash), static_cast<int64_t>(bytes.size()), SniffContentType(bytes)};
+  StoredFile out{Sha256Hex(bytes), static_cast<int64_t>(bytes.size()), SniffContentType(bytes)};
   const fs::path path = PathOf(out.sha256);
   std::error_code ec;
   if (fs::exists(path, ec) && fs::file_size(path, ec) == bytes.size()) return out;
@@ -98,7 +85,7 @@ Result<std::string> Sha256OfFile(const std::string& path) {
   if (in.bad()) return Fail(ErrorCode::kUnavailable, "cannot read " + path);
   unsigned char hash[crypto_hash_sha256_BYTES];
   crypto_hash_sha256_final(&state, hash);
-  return Hex(hash, sizeof hash);
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(hash), sizeof hash));
 }
 
 Result<std::string> FileStore::Read(const std::string& sha256) const {

@@ -1,4 +1,6 @@
 // OpenStore: the engine a database URL names.
+#include <algorithm>
+
 #include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -6,11 +8,23 @@ namespace amity::store {
 
 namespace {
 thread_local bool replica_reads = false;
+thread_local const Principal* access_principal = nullptr;
 }  // namespace
 
 ReplicaReads::ReplicaReads() : previous_(replica_reads) { replica_reads = true; }
 ReplicaReads::~ReplicaReads() { replica_reads = previous_; }
 bool ReplicaReads::Allowed() { return replica_reads; }
+
+AccessScope::AccessScope(const Principal* principal) : previous_(access_principal) {
+  access_principal = principal;
+}
+AccessScope::~AccessScope() { access_principal = previous_; }
+const Principal* AccessScope::Current() { return access_principal; }
+
+bool UnitSet::Has(std::optional<int64_t> unit) const {
+  if (all) return true;
+  return unit && std::binary_search(units.begin(), units.end(), *unit);
+}
 
 Result<std::unique_ptr<Store>> OpenStore(const std::string& url, const std::string& replica_url) {
   auto is_postgres = [](const std::string& u) { return u.starts_with("postgresql://") || u.starts_with("postgres://"); };

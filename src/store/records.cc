@@ -6,6 +6,8 @@
 
 #include "domain/links.h"
 #include "domain/registry.h"
+#include "store/accounts.h"
+#include "store/audit.h"
 
 namespace amity::store {
 
@@ -189,9 +191,10 @@ Status Records::RemoveCustomValues(Transaction& tx, const Json& definition, cons
   const EntityType* type = domain::Registry::Get().ByName(definition.value("entity", ""));
   if (!type) return {};
   const Field field = domain::CustomFieldOf(definition);
-  // Every record holding a value, live or in the trash; read as committed, which nothing can
-  // change while `tx` holds the write lock. Pages go by id, so records rewritten in `tx` are
-  // not met again.
+  // Every record holding a value, live or in the trash, whoever may see it; read as committed,
+  // which nothing can change while `tx` holds the write lock. Pages go by id, so records
+  // rewritten in `tx` are not met again.
+  const AccessScope everything(nullptr);
   for (const bool deleted : {false, true}) {
     domain::Query q;
     q.limit = 500;
@@ -294,7 +297,8 @@ Json Records::LastContactJson(const std::optional<TimelineEntry>& last) {
 Result<std::vector<GroupCount>> Records::Count(const EntityType& type, const domain::Query& query,
                                                const std::string& cache_key) {
   ASSIGN_OR_RETURN(int64_t generation, store_.Generation(type.name));
-  const std::string key = type.name + "?" + cache_key;
+  // Counts are of what the reader may see.
+  const std::string key = type.name + "?" + cache_key + "@" + VisibilityKey(AccessScope::Current());
   {
     std::lock_guard lock(cache_mu_);
     auto it = count_cache_.find(key);
@@ -436,19 +440,30 @@ Result<Json> Records::Create(const EntityType& type, const Json& input, const Ac
     return Fail(ErrorCode::kFailedPrecondition,
                 type.plural + " are reference data from the iso-codes package and cannot be created");
   }
+  const Principal* principal = AccessScope::Current();
+  // A record a user creates without naming its owner belongs to the user's own unit.
+  const bool own_unit = principal && principal->home_unit && !principal->write.all &&
+                        type.access == domain::Access::kOwned && input.is_object() && !input.contains("owner_unit");
+  Json owned;
+  if (own_unit) {
+    owned = input;
+    owned["owner_unit"] = *principal->home_unit;
+  }
   // Decoded with the write transaction held, so the custom fields in force cannot change first.
   ASSIGN_OR_RETURN(std::unique_ptr<Transaction> tx, store_.BeginWrite());
   ASSIGN_OR_RETURN(auto custom, CustomFor(input));
-  ASSIGN_OR_RETURN(Json record, domain::DecodeInput(type, input, DecodeMode::kCreate, ref_,
+  ASSIGN_OR_RETURN(Json record, domain::DecodeInput(type, own_unit ? owned : input, DecodeMode::kCreate, ref_,
                                                     custom ? &custom->Of(type.name) : nullptr));
   domain::ApplyDefaults(type, &record);
   RETURN_IF_ERROR(Complete(type, &record));
   RETURN_IF_ERROR(CheckStored(*tx, type, record, std::nullopt));
   std::vector<FieldViolation> warnings;
   if (type.warn) RETURN_IF_ERROR(type.warn(record, std::nullopt, *tx, &warnings));
+  if (principal) RETURN_IF_ERROR(MayWrite(*principal, type, record));
   record.update(NewCommon(actor));
   FillAbsent(type, &record);
   ASSIGN_OR_RETURN(int64_t id, tx->Insert(type, record));
+  RETURN_IF_ERROR(AuditChange(*tx, type, id, record, actor, "create"));
   RETURN_IF_ERROR(tx->Commit());
   record["id"] = id;
   OnRead(type, &record);
@@ -466,7 +481,12 @@ Result<Json> Records::LoadForChange(Transaction& tx, const EntityType& type, int
                                     bool in_trash, std::optional<int64_t> expected_version,
                                     const char* what) {
   ASSIGN_OR_RETURN(std::optional<Json> current, tx.Find(type.name, id, true));
-  if (!current) return Fail(ErrorCode::kNotFound, "no " + Describe(type, id));
+  const Principal* principal = AccessScope::Current();
+  // What the user may not see is not there, for them.
+  if (!current || (principal && !MaySee(*principal, type, *current))) {
+    return Fail(ErrorCode::kNotFound, "no " + Describe(type, id));
+  }
+  if (principal) RETURN_IF_ERROR(MayWrite(*principal, type, *current));
   const bool deleted = !(*current)["deleted_at"].is_null();
   if (deleted && !in_trash) {
     return Fail(ErrorCode::kFailedPrecondition,
@@ -494,12 +514,32 @@ Status Records::WriteChange(Transaction& tx, const EntityType& type, int64_t id,
   (*after)["updated_at"] = now;
   (*after)["updated_by"] = actor.name;
   RETURN_IF_ERROR(tx.Replace(type, id, *after));
-  return tx.AppendHistory({type.name, id, version, now, actor.name, action, Diff(type, before, *after)});
+  RETURN_IF_ERROR(tx.AppendHistory({type.name, id, version, now, actor.name, action, Diff(type, before, *after)}));
+  return AuditChange(tx, type, id, *after, actor, action);
+}
+
+Status Records::AuditChange(Transaction& tx, const EntityType& type, int64_t id, const Json& record,
+                            const Actor& actor, const char* action) {
+  AuditEntry e;
+  e.at = record.value("updated_at", Json(clock_.NowRfc3339())).get<std::string>();
+  e.actor = actor.name;
+  e.client = actor.client;
+  e.action = action;
+  e.entity = type.name;
+  e.record_id = id;
+  if (record.contains("owner_unit") && record["owner_unit"].is_number_integer()) {
+    e.unit = record["owner_unit"].get<int64_t>();
+  }
+  e.detail = Json{{"version", record.value("version", Json(1))}}.dump();
+  return AppendAudit(tx, std::move(e));
 }
 
 Result<Json> Records::CommitChange(Transaction& tx, const EntityType& type, int64_t id,
                                    const Json& before, Json after, const Actor& actor,
                                    const char* action) {
+  // The user may write the record as it was (LoadForChange) and must be allowed to write it as
+  // it will be: moving a record to a unit is writing there.
+  if (const Principal* p = AccessScope::Current()) RETURN_IF_ERROR(MayWrite(*p, type, after));
   RETURN_IF_ERROR(WriteChange(tx, type, id, before, &after, actor, action));
   RETURN_IF_ERROR(tx.Commit());
   return after;
@@ -685,6 +725,7 @@ Result<ImportReport> Records::Import(const EntityType& type, RowSource& rows, bo
   constexpr int64_t kBulkRows = 20000;
   constexpr size_t kMaxProblems = 10000;
   ImportReport report;
+  const Principal* principal = AccessScope::Current();
   ASSIGN_OR_RETURN(std::unique_ptr<Transaction> tx, store_.BeginWrite());
   ASSIGN_OR_RETURN(std::shared_ptr<const domain::CustomFields> custom, Custom());
   const Json common = NewCommon(actor);
@@ -724,6 +765,12 @@ Result<ImportReport> Records::Import(const EntityType& type, RowSource& rows, bo
       problem(st.error());
       continue;
     }
+    if (principal) {
+      if (auto st = MayWrite(*principal, type, *record); !st) {
+        problem(st.error());
+        continue;
+      }
+    }
     if (!uuid.is_null()) {
       ASSIGN_OR_RETURN(std::vector<int64_t> same, tx->FindIds(type, "uuid", uuid, 1));
       if (!same.empty()) {
@@ -749,6 +796,15 @@ Result<ImportReport> Records::Import(const EntityType& type, RowSource& rows, bo
     report.created = 0;
     return report;  // the transaction rolls back
   }
+  // One audit entry for the import (each record's history names the import's actor).
+  AuditEntry entry;
+  entry.at = common["created_at"].get<std::string>();
+  entry.actor = actor.name;
+  entry.client = actor.client;
+  entry.action = "import";
+  entry.entity = type.name;
+  entry.detail = Json{{"rows", report.rows}, {"created", report.created}}.dump();
+  RETURN_IF_ERROR(AppendAudit(*tx, std::move(entry)));
   RETURN_IF_ERROR(tx->Commit());
   return report;
 }
@@ -923,6 +979,12 @@ Result<LoadReport> Records::LoadDump(DumpSource& dump) {
   }
   if (!report.problems.empty()) return report;  // the transaction rolls back
   RETURN_IF_ERROR(dump.Verify(report.counts));
+  AuditEntry entry;
+  entry.at = clock_.NowRfc3339();
+  entry.actor = "system";
+  entry.action = "restore_dump";
+  entry.detail = Json(report.counts).dump();
+  RETURN_IF_ERROR(AppendAudit(*tx, std::move(entry)));
   RETURN_IF_ERROR(tx->Commit());
   return report;
 }

@@ -19,10 +19,6 @@
 
 namespace amity::store {
 
-struct Actor {
-  std::string name;  // "api", "cli:root", "system"
-};
-
 // One input row of an import, with where it came from (for error messages).
 struct ImportRow {
   int64_t line = 0;
@@ -102,6 +98,7 @@ class Records {
   // committed a change to custom_field records. Hold the pointer while using fields from it.
   Result<std::shared_ptr<const domain::CustomFields>> Custom();
   const domain::ReferenceData& reference() const { return ref_; }
+  const Clock& clock() const { return clock_; }
 
   // The id named by a URL key: the key field's value for types that have one (countries:
   // "VN"), else a positive integer id.
@@ -202,6 +199,9 @@ class Records {
   // Writes `after` as the next version of `before` with its history entry.
   Status WriteChange(Transaction& tx, const EntityType& type, int64_t id, const Json& before,
                      Json* after, const Actor& actor, const char* action);
+  // The audit log's entry for a record written as `record` (store/audit.h), inside `tx`.
+  Status AuditChange(Transaction& tx, const EntityType& type, int64_t id, const Json& record,
+                     const Actor& actor, const char* action);
   // The same, and commits.
   Result<Json> CommitChange(Transaction& tx, const EntityType& type, int64_t id,
                             const Json& before, Json after, const Actor& actor, const char* action);

@@ -3,6 +3,8 @@
 #include <map>
 #include <mutex>
 
+#include "store/store.h"
+
 namespace amity::store {
 
 using domain::Condition;
@@ -98,9 +100,59 @@ std::string AnyElement(Dialect d, const domain::Field& f, const std::string& col
 
 }  // namespace
 
+namespace {
+
+// "owner_unit IN <the set>" (the set as one parameter, so the statement's text does not vary
+// with it), or a constant when the set is all or nothing.
+std::string InUnits(Dialect d, const UnitSet& set, std::vector<Json>* params) {
+  if (set.all) return "1 = 1";
+  if (set.units.empty()) return "1 = 0";
+  std::string list;
+  for (int64_t u : set.units) list += (list.empty() ? "" : ",") + std::to_string(u);
+  if (d == Dialect::kSqlite) {
+    params->push_back("[" + list + "]");
+    return "owner_unit IN (SELECT value FROM json_each(?))";
+  }
+  params->push_back("{" + list + "}");
+  return "owner_unit = ANY (?::bigint[])";
+}
+
+}  // namespace
+
+std::string VisibilitySql(Dialect d, const domain::EntityType* type, std::vector<Json>* params) {
+  const Principal* p = AccessScope::Current();
+  if (!p || (type && type->access != domain::Access::kOwned)) return "";
+  if (p->read.all && p->restricted.all) return "";
+  if (p->read.all && p->restricted.Empty()) return " AND sensitivity <> 'restricted'";
+  std::string sql = " AND (sensitivity = 'public' OR (sensitivity = 'internal' AND ";
+  sql += InUnits(d, p->read, params);
+  sql += ") OR (sensitivity = 'restricted' AND ";
+  sql += InUnits(d, p->restricted, params);
+  return sql + "))";
+}
+
+std::string GetVisibleSql(Dialect d, const domain::EntityType& type, std::vector<Json>* params) {
+  params->push_back(Json());  // the id, set by the caller
+  const std::string visible = VisibilitySql(d, &type, params);
+  return visible.empty() ? GetByIdSql(type) : GetByIdSql(type) + visible;
+}
+
+std::string LastLinkedSql(Dialect d, const std::string& target, const std::string& key,
+                          const std::string& until, std::vector<Json>* params) {
+  *params = {target, key, until};
+  return "SELECT entity, record_id, item, field, at FROM link WHERE target = ? AND target_key = ? AND "
+         "at <= ? AND at <> ''" + VisibilitySql(d, nullptr, params) + " ORDER BY at DESC LIMIT 1";
+}
+
+std::string CountLiveSql(Dialect d, const domain::EntityType& type, std::vector<Json>* params) {
+  return "SELECT count(*) FROM " + Quote(TableOf(type)) + " WHERE deleted_at IS NULL" +
+         VisibilitySql(d, &type, params);
+}
+
 void AppendConditions(Dialect d, const domain::EntityType& type, const Query& q, std::string* sql,
                       std::vector<Json>* params) {
   *sql += q.deleted ? " WHERE deleted_at IS NOT NULL" : " WHERE deleted_at IS NULL";
+  *sql += VisibilitySql(d, &type, params);
   for (const Condition& c : q.conditions) {
     if (c.pseudo == "identifier") {
       *sql += " AND id IN (SELECT record_id FROM identifier WHERE entity = ? AND scheme = ? AND value = ?)";
@@ -265,12 +317,13 @@ std::string LinkedSql(std::string_view entity, std::string_view target, std::str
   return sql + " GROUP BY record_id ORDER BY max(at) DESC, record_id DESC LIMIT ?";
 }
 
-std::string TimelineSql(const std::string& target, const std::string& key, const std::string& entity,
-                        int64_t offset, int limit, std::vector<Json>* params) {
+std::string TimelineSql(Dialect d, const std::string& target, const std::string& key,
+                        const std::string& entity, int64_t offset, int limit, std::vector<Json>* params) {
   // One entry per record (or dated item) however many of its fields link to the subject.
   std::string sql =
       "SELECT entity, record_id, item, max(field), max(at) FROM link WHERE target = ? AND target_key = ?";
   *params = {target, key};
+  sql += VisibilitySql(d, nullptr, params);
   if (!entity.empty()) {
     sql += " AND entity = ?";
     params->push_back(entity);

@@ -30,7 +30,16 @@ int ColumnIndex(const domain::EntityType& type, const std::string& field);
 // JSON, typed so that comparisons and groups work on values (decimals compare as numbers).
 std::string FieldSql(Dialect d, const domain::EntityType& type, const domain::Field& f);
 
-// " WHERE …" for a query's conditions (without paging), appending its parameters.
+// " AND (…)" keeping the records of `type` (or, with no type, the link table's rows) that the
+// thread's AccessScope may see, appending its parameters; empty when it sees them all.
+std::string VisibilitySql(Dialect d, const domain::EntityType* type, std::vector<domain::Json>* params);
+
+// GetByIdSql with VisibilitySql: the record only if the thread's AccessScope may see it. The id
+// is the first parameter.
+std::string GetVisibleSql(Dialect d, const domain::EntityType& type, std::vector<domain::Json>* params);
+
+// " WHERE …" for a query's conditions (without paging) and VisibilitySql, appending its
+// parameters.
 void AppendConditions(Dialect d, const domain::EntityType& type, const domain::Query& q,
                       std::string* sql, std::vector<domain::Json>* params);
 
@@ -66,13 +75,17 @@ std::string LinkedSql(std::string_view entity, std::string_view target, std::str
                       std::string_view from, std::string_view to, int limit,
                       std::vector<domain::Json>* params);
 // A timeline page: columns entity, record_id, item, field, at (TimelineEntryAt).
-std::string TimelineSql(const std::string& target, const std::string& key, const std::string& entity,
+std::string TimelineSql(Dialect d, const std::string& target, const std::string& key, const std::string& entity,
                         int64_t offset, int limit, std::vector<domain::Json>* params);
 
+// The latest dated link to target/key on or before `until` that the reader may see (columns as
+// TimelineSql's).
+std::string LastLinkedSql(Dialect d, const std::string& target, const std::string& key,
+                          const std::string& until, std::vector<domain::Json>* params);
+// Live records of a type the reader may see (CountAll).
+std::string CountLiveSql(Dialect d, const domain::EntityType& type, std::vector<domain::Json>* params);
+
 // Statements that need nothing built.
-inline constexpr const char* kLastLinkedSql =
-    "SELECT entity, record_id, item, field, at FROM link WHERE target = ? AND target_key = ? AND "
-    "at <= ? AND at <> '' ORDER BY at DESC LIMIT 1";
 inline constexpr const char* kInsertHistorySql =
     "INSERT INTO history (entity, record_id, version, at, actor, action, changes) VALUES (?, ?, ?, "
     "?, ?, ?, ?)";
@@ -84,8 +97,8 @@ inline constexpr const char* kScanHistorySql =
     "ORDER BY id LIMIT ?";
 inline constexpr const char* kDeleteLinksSql = "DELETE FROM link WHERE entity = ? AND record_id = ?";
 inline constexpr const char* kInsertLinkSql =
-    "INSERT INTO link (entity, record_id, field, item, target, target_key, at) VALUES (?, ?, ?, ?, "
-    "?, ?, ?)";
+    "INSERT INTO link (entity, record_id, field, item, target, target_key, at, owner_unit, "
+    "sensitivity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 inline constexpr const char* kDeleteIdentifiersSql =
     "DELETE FROM identifier WHERE entity = ? AND record_id = ?";
 inline constexpr const char* kInsertIdentifierSql =

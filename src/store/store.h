@@ -23,6 +23,14 @@ namespace amity::store {
 using domain::EntityType;
 using domain::Json;
 
+// Who makes a change, as history and the audit log name them: a user's name, or "cli", "demo",
+// "system"; and where from (a client address, for the audit log).
+struct Actor {
+  Actor(std::string name, std::string client = {}) : name(std::move(name)), client(std::move(client)) {}
+  std::string name;
+  std::string client;
+};
+
 struct Page {
   std::vector<Json> items;
   std::string next_cursor;  // empty on the last page
@@ -93,6 +101,10 @@ class Transaction : public domain::Lookup {
   // Many more inserts of `type` follow (an import): the engine may trade per-row index upkeep
   // for a rebuild at commit. Nothing about the result differs.
   virtual Status ExpectMany(const EntityType& type) = 0;
+  // Runs a statement over Amity's own tables (accounts, credentials, audit: store/accounts.h,
+  // store/audit.h) inside this transaction: `?` placeholders, each row an array of its column
+  // values (integers, text, null). The SQL must be the same for every engine.
+  virtual Result<std::vector<Json>> Rows(const std::string& sql, const std::vector<Json>& params) = 0;
   virtual Status Commit() = 0;
 };
 
@@ -137,6 +149,8 @@ class Store {
   virtual Result<std::map<std::string, int64_t>> CountAll() = 0;
   // A consistent copy of the whole database at `path`, safe while serving.
   virtual Status Backup(const std::string& path) = 0;
+  // Transaction::Rows outside a transaction (reads committed data, on the primary).
+  virtual Result<std::vector<Json>> Rows(const std::string& sql, const std::vector<Json>& params) = 0;
 };
 
 // While one lives on a thread, the store may answer that thread's reads from a replica (when it
@@ -154,6 +168,51 @@ class ReplicaReads {
 
  private:
   bool previous_;
+};
+
+// Units a grant covers: all (a grant on the root) or these unit ids (with their descendants,
+// sorted).
+struct UnitSet {
+  bool all = false;
+  std::vector<int64_t> units;
+  // Whether a record owned by `unit` (none: only the root covers it) is covered.
+  bool Has(std::optional<int64_t> unit) const;
+  bool Empty() const { return !all && units.empty(); }
+};
+
+// Who is asking and what their roles let them do (store/accounts.h builds one from the
+// account's grants and the unit tree).
+struct Principal {
+  int64_t account_id = 0;
+  std::string name;
+  bool read_only = false;   // a read-only API token
+  UnitSet read;             // internal records of these units (any role)
+  UnitSet restricted;       // restricted records of these units (a grant with clearance)
+  UnitSet write;            // editor or admin
+  UnitSet admin;            // admin
+  UnitSet audit;            // auditor
+  // The unit of its first editor or admin grant below the root: what a record it creates is
+  // owned by when the input names none.
+  std::optional<int64_t> home_unit;
+};
+
+// While one lives on a thread, every read the store answers on that thread for the API (Get,
+// GetText, List, ListText, Count, Timeline, LastLinked, CountAll) returns only what `principal`
+// may see: records of kShared and kAdministered types; public records; internal records of the
+// units it reads; restricted records of the units it is cleared for. The filter is part of the
+// statement (store/sql.cc), so lists, counts, pages and timelines are right, not thinned out.
+// Reads outside a scope (the CLI, the system's own checks inside write transactions) see
+// everything; the API opens a scope on every authenticated request and refuses the rest.
+class AccessScope {
+ public:
+  explicit AccessScope(const Principal* principal);
+  ~AccessScope();
+  AccessScope(const AccessScope&) = delete;
+  AccessScope& operator=(const AccessScope&) = delete;
+  static const Principal* Current();  // on the calling thread; null outside a scope
+
+ private:
+  const Principal* previous_;
 };
 
 // Opens the engine named by `url`: a file path or "sqlite:PATH" (SQLite), or

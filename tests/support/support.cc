@@ -16,6 +16,7 @@
 #include "io/csv.h"
 #include "io/demo.h"
 #include "io/iso_codes.h"
+#include "store/accounts.h"
 
 namespace amity::testing {
 
@@ -120,6 +121,18 @@ RunningServer::RunningServer(Fixture& fixture, http::ServerOptions options) {
   auto port = server_->Listen();
   if (!port) throw std::runtime_error(port.error().message);
   port_ = *port;
+  // Requests act as "admin", an admin of the root unit cleared for restricted records, unless
+  // they bring their own credentials.
+  store::Accounts accounts(*fixture.store, fixture.clock);
+  auto any = accounts.AnyUser();
+  if (!any) throw std::runtime_error(any.error().message);
+  if (!*any) {
+    auto added = accounts.AddUser("admin", "", store::Grant{std::nullopt, store::Role::kAdmin, true}, store::Actor{"test"});
+    if (!added) throw std::runtime_error(added.error().message);
+  }
+  auto token = accounts.CreateToken("admin", false, std::nullopt, "tests", store::Actor{"test"});
+  if (!token) throw std::runtime_error(token.error().message);
+  token_ = token->secret;
   thread_ = std::thread([this] { server_->Run(false); });
 }
 
@@ -131,6 +144,15 @@ RunningServer::~RunningServer() {
 HttpResponse RunningServer::Call(const std::string& method, const std::string& target,
                                  const std::string& body,
                                  std::vector<std::pair<std::string, std::string>> headers) const {
+  bool own = false;
+  for (auto it = headers.begin(); it != headers.end();) {
+    std::string name = it->first;
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    own = own || name == "authorization" || name == "cookie";
+    // An empty Authorization sends none (an anonymous request).
+    it = name == "authorization" && it->second.empty() ? headers.erase(it) : it + 1;
+  }
+  if (!own) headers.emplace_back("Authorization", "Bearer " + token_);
   return HttpCall(port_, method, target, body, headers);
 }
 

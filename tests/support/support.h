@@ -67,6 +67,9 @@ class RunningServer {
   explicit RunningServer(Fixture& fixture, http::ServerOptions options = {});
   ~RunningServer();
   uint16_t port() const { return port_; }
+  // The API token of the user "admin" (an admin of the root unit, cleared for restricted
+  // records) that Call sends unless the headers carry Authorization (empty: none) or a Cookie.
+  const std::string& token() const { return token_; }
   HttpResponse Call(const std::string& method, const std::string& target,
                     const std::string& body = "",
                     std::vector<std::pair<std::string, std::string>> headers = {}) const;
@@ -76,6 +79,7 @@ class RunningServer {
   std::unique_ptr<http::Server> server_;
   std::thread thread_;
   uint16_t port_ = 0;
+  std::string token_;
 };
 
 // Path of a file in the source tree (tests run with the source root as working directory).

@@ -154,10 +154,28 @@ Result<std::optional<TimelineEntry>> LastLinkedOn(PgConn& conn, pqxx::transactio
                                                   const std::string& target, const std::string& key,
                                                   const std::string& until) {
   return Guard("last link", [&]() -> Result<std::optional<TimelineEntry>> {
-    const pqxx::result res = conn.Run(t, kLastLinkedSql, {target, key, until});
+    std::vector<Json> params;
+    const pqxx::result res = conn.Run(t, LastLinkedSql(Dialect::kPostgres, target, key, until, &params), params);
     if (res.empty()) return std::optional<TimelineEntry>();
     return std::optional<TimelineEntry>(TimelineEntryAt(res[0]));
   });
+}
+
+// Every row of a result as an array of values: integers for integer columns, else text, or null.
+std::vector<Json> JsonRows(const pqxx::result& res) {
+  std::vector<Json> out;
+  out.reserve(res.size());
+  for (const pqxx::row& row : res) {
+    Json r = Json::array();
+    for (const pqxx::field& f : row) {
+      const pqxx::oid type = f.type();
+      if (f.is_null()) r.push_back(nullptr);
+      else if (type == 20 || type == 21 || type == 23) r.push_back(f.as<int64_t>());  // int8, int2, int4
+      else r.push_back(std::string(f.c_str(), f.size()));
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
 }
 
 class PgTransaction final : public Transaction {
@@ -178,6 +196,10 @@ class PgTransaction final : public Transaction {
     const EntityType* type = domain::Registry::Get().ByName(entity);
     if (!type) return Fail(ErrorCode::kInternal, "unknown entity " + std::string(entity));
     return GetOn(*conn_, work_, *type, id, include_deleted);
+  }
+
+  Result<std::vector<Json>> Rows(const std::string& sql, const std::vector<Json>& params) override {
+    return Guard("statement", [&]() -> Result<std::vector<Json>> { return JsonRows(conn_->Run(work_, sql, params)); });
   }
 
   Result<std::vector<int64_t>> Linked(std::string_view entity, std::string_view target, std::string_view key,
@@ -313,7 +335,8 @@ class PgTransaction final : public Transaction {
     if (type.timeline_date.empty()) return {};
     if (replace) RETURN_IF_ERROR(Exec("links", kDeleteLinksSql, {type.name, id}));
     for (const domain::Link& l : domain::LinksOf(type, record)) {
-      RETURN_IF_ERROR(Exec("link", kInsertLinkSql, {type.name, id, l.field, l.item, l.target, l.key, l.at}));
+      RETURN_IF_ERROR(Exec("link", kInsertLinkSql, {type.name, id, l.field, l.item, l.target, l.key, l.at,
+                                                    record.value("owner_unit", Json()), record.value("sensitivity", Json("internal"))}));
     }
     return {};
   }
@@ -396,20 +419,22 @@ struct Borrowed {
 
 // A record by id with its latest dated link up to a day (Store::LastLinked): parameters the
 // type's name, the day, the id. Built once per type.
-const std::string& GetWithLastLinkSql(const EntityType& type) {
-  static std::mutex mu;
-  static std::map<const EntityType*, std::string> cache;
-  std::lock_guard lock(mu);
-  std::string& sql = cache[&type];
-  if (sql.empty()) {
-    std::string columns;
-    for (const Column& c : ColumnsOf(type)) columns += "r." + Quote(c.name) + ", ";
-    const std::string key = type.key_field.empty() ? "r.id::text" : "r." + Quote(type.key_field);
-    sql = "SELECT " + columns + "l.entity, l.record_id, l.item, l.field, l.at FROM " + Quote(TableOf(type)) +
-          " r LEFT JOIN LATERAL (SELECT entity, record_id, item, field, at FROM link WHERE target = ? AND "
-          "target_key = " + key + " AND at <= ? AND at <> '' ORDER BY at DESC LIMIT 1) l ON true WHERE r.id = ?";
-  }
-  return sql;
+// A record and its latest dated link in one statement (GetText of a partner), both as the
+// thread's AccessScope may see them; the parameters are the record's id, then the rest.
+std::string GetWithLastLinkSql(const EntityType& type, const std::string& until, int64_t id,
+                               std::vector<Json>* params) {
+  std::string columns;
+  for (const Column& c : ColumnsOf(type)) columns += "r." + Quote(c.name) + ", ";
+  const std::string key = type.key_field.empty() ? "r.id::text" : "r." + Quote(type.key_field);
+  *params = {type.name, until};
+  std::string sql = "SELECT " + columns + "l.entity, l.record_id, l.item, l.field, l.at FROM " +
+                    Quote(TableOf(type)) +
+                    " r LEFT JOIN LATERAL (SELECT entity, record_id, item, field, at FROM link WHERE target = ? AND "
+                    "target_key = " + key + " AND at <= ? AND at <> ''" +
+                    VisibilitySql(Dialect::kPostgres, nullptr, params) +
+                    " ORDER BY at DESC LIMIT 1) l ON true WHERE r.id = ?";
+  params->push_back(id);
+  return sql + VisibilitySql(Dialect::kPostgres, &type, params);
 }
 
 class PgStore final : public Store {
@@ -455,7 +480,14 @@ class PgStore final : public Store {
   }
 
   Result<std::optional<Json>> Get(const EntityType& type, int64_t id) override {
-    return Read("get", [&](PgConn& c, pqxx::transaction_base& t) { return GetOn(c, t, type, id, true); });
+    std::vector<Json> params;
+    const std::string sql = GetVisibleSql(Dialect::kPostgres, type, &params);
+    params[0] = id;
+    return Read("get", [&](PgConn& c, pqxx::transaction_base& t) -> Result<std::optional<Json>> {
+      const pqxx::result res = c.Run(t, sql, params);
+      if (res.empty()) return std::optional<Json>();
+      return std::optional<Json>(RowToRecord(PgRow{res[0]}, type));
+    });
   }
 
   Result<std::optional<int64_t>> IdByKey(const EntityType& type, const std::string& key) override {
@@ -494,9 +526,11 @@ class PgStore final : public Store {
                                             const std::string* last_linked_until) override {
     return Read("get", [&](PgConn& c, pqxx::transaction_base& t) -> Result<std::optional<TextRecord>> {
       // With the last link, one round trip: the record and its latest link side by side.
-      const pqxx::result res = last_linked_until
-                                   ? c.Run(t, GetWithLastLinkSql(type), {type.name, *last_linked_until, id})
-                                   : c.Run(t, GetByIdSql(type), {id});
+      std::vector<Json> params;
+      const std::string sql = last_linked_until ? GetWithLastLinkSql(type, *last_linked_until, id, &params)
+                                                : GetVisibleSql(Dialect::kPostgres, type, &params);
+      if (!last_linked_until) params[0] = id;
+      const pqxx::result res = c.Run(t, sql, params);
       if (res.empty()) return std::optional<TextRecord>();
       const PgRow row{res[0]};
       std::optional<TextRecord> out(std::in_place);
@@ -532,7 +566,7 @@ class PgStore final : public Store {
   Result<std::vector<TimelineEntry>> Timeline(const std::string& target, const std::string& key,
                                               const std::string& entity, int64_t offset, int limit) override {
     std::vector<Json> params;
-    const std::string sql = TimelineSql(target, key, entity, offset, limit, &params);
+    const std::string sql = TimelineSql(Dialect::kPostgres, target, key, entity, offset, limit, &params);
     return Read("timeline", [&](PgConn& c, pqxx::transaction_base& t) -> Result<std::vector<TimelineEntry>> {
       std::vector<TimelineEntry> out;
       for (const pqxx::row& row : c.Run(t, sql, params)) out.push_back(TimelineEntryAt(row));
@@ -589,11 +623,28 @@ class PgStore final : public Store {
     return Read("count", [&](PgConn& c, pqxx::transaction_base& t) -> Result<std::map<std::string, int64_t>> {
       std::map<std::string, int64_t> out;
       for (const EntityType& type : domain::Registry::Get().types()) {
-        out[type.plural] = c.Run(t, "SELECT count(*) FROM " + Quote(TableOf(type)) + " WHERE deleted_at IS NULL", {})[0][0]
-                               .as<int64_t>();
+        std::vector<Json> params;
+        out[type.plural] = c.Run(t, CountLiveSql(Dialect::kPostgres, type, &params), params)[0][0].as<int64_t>();
       }
       return out;
     });
+  }
+
+  Result<std::vector<Json>> Rows(const std::string& sql, const std::vector<Json>& params) override {
+    // Never the replica: sessions and grants must be read as they are now.
+    Borrowed b(primary_);
+    auto run = [&]() {
+      return Guard("statement", [&]() -> Result<std::vector<Json>> {
+        pqxx::nontransaction t(b.conn->raw());
+        return JsonRows(b.conn->Run(t, sql, params));
+      });
+    };
+    auto result = run();
+    if (!result && result.error().code == ErrorCode::kUnavailable && !b.conn->raw().is_open()) {
+      b.pool.Replace(b.conn);
+      result = run();
+    }
+    return result;
   }
 
   Status Backup(const std::string&) override {

@@ -149,6 +149,28 @@ struct SqliteRow {
 
 Json ColumnValue(sqlite3_stmt* s, int i, ColumnKind kind) { return ValueAt(SqliteRow{s}, i, kind); }
 
+// Every row of a statement as an array of values (Store::Rows).
+Result<std::vector<Json>> RowsOn(Conn& conn, const std::string& sql, const std::vector<Json>& params) {
+  ASSIGN_OR_RETURN(sqlite3_stmt * s, conn.Prepare(sql));
+  BindAll(s, params);
+  std::vector<Json> out;
+  int rc;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    Json row = Json::array();
+    for (int i = 0, n = sqlite3_column_count(s); i < n; ++i) {
+      switch (sqlite3_column_type(s, i)) {
+        case SQLITE_NULL: row.push_back(nullptr); break;
+        case SQLITE_INTEGER: row.push_back(sqlite3_column_int64(s, i)); break;
+        case SQLITE_FLOAT: row.push_back(sqlite3_column_double(s, i)); break;
+        default: row.push_back(std::string(SqliteRow{s}.Text(i))); break;
+      }
+    }
+    out.push_back(std::move(row));
+  }
+  if (rc != SQLITE_DONE) return tl::unexpected(SqlError(conn.db(), rc, "statement"));
+  return out;
+}
+
 // Binds the value a record holds for one column (absent is null), without copying it.
 void BindColumn(sqlite3_stmt* s, int i, const Json& record, const Column& c) {
   auto it = record.find(c.field->name);
@@ -214,6 +236,10 @@ class SqliteTransaction final : public Transaction {
     const EntityType* type = domain::Registry::Get().ByName(entity);
     if (!type) return Fail(ErrorCode::kInternal, "unknown entity " + std::string(entity));
     return GetOn(*conn_, *type, id, include_deleted);
+  }
+
+  Result<std::vector<Json>> Rows(const std::string& sql, const std::vector<Json>& params) override {
+    return RowsOn(*conn_, sql, params);
   }
 
   Result<std::vector<int64_t>> Linked(std::string_view entity, std::string_view target,
@@ -398,7 +424,8 @@ class SqliteTransaction final : public Transaction {
     for (const domain::Link& l : domain::LinksOf(type, record)) {
       ASSIGN_OR_RETURN(sqlite3_stmt * s,
                        conn_->Prepare(kInsertLinkSql));
-      BindAll(s, {type.name, id, l.field, l.item, l.target, l.key, l.at});
+      BindAll(s, {type.name, id, l.field, l.item, l.target, l.key, l.at, record.value("owner_unit", Json()),
+                  record.value("sensitivity", Json("internal"))});
       const int rc = sqlite3_step(s);
       if (rc != SQLITE_DONE) return tl::unexpected(SqlError(conn_->db(), rc, "link"));
     }
@@ -477,7 +504,18 @@ class SqliteStore final : public Store {
 
   Result<std::optional<Json>> Get(const EntityType& type, int64_t id) override {
     Reader r(this);
-    return SqliteTransaction::GetOn(*r.conn, type, id, true);
+    std::vector<Json> params;
+    ASSIGN_OR_RETURN(sqlite3_stmt * s, r.conn->Prepare(GetVisibleSql(Dialect::kSqlite, type, &params)));
+    params[0] = id;
+    BindAll(s, params);
+    const int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+      Json record = RowToRecord(SqliteRow{s}, type);
+      sqlite3_reset(s);
+      return std::optional<Json>(std::move(record));
+    }
+    if (rc != SQLITE_DONE) return tl::unexpected(SqlError(r.conn->db(), rc, "get " + type.name));
+    return std::optional<Json>();
   }
 
   Result<std::optional<int64_t>> IdByKey(const EntityType& type, const std::string& key) override {
@@ -519,8 +557,10 @@ class SqliteStore final : public Store {
   Result<std::optional<TextRecord>> GetText(const EntityType& type, int64_t id,
                                             const std::string* last_linked_until) override {
     Reader r(this);
-    ASSIGN_OR_RETURN(sqlite3_stmt * s, r.conn->Prepare(GetByIdSql(type)));
-    sqlite3_bind_int64(s, 1, id);
+    std::vector<Json> params;
+    ASSIGN_OR_RETURN(sqlite3_stmt * s, r.conn->Prepare(GetVisibleSql(Dialect::kSqlite, type, &params)));
+    params[0] = id;
+    BindAll(s, params);
     const int rc = sqlite3_step(s);
     std::optional<TextRecord> out;
     std::string key;
@@ -562,7 +602,7 @@ class SqliteStore final : public Store {
                                               int limit) override {
     Reader r(this);
     std::vector<Json> params;
-    const std::string sql = TimelineSql(target, key, entity, offset, limit, &params);
+    const std::string sql = TimelineSql(Dialect::kSqlite, target, key, entity, offset, limit, &params);
     ASSIGN_OR_RETURN(sqlite3_stmt * s, r.conn->Prepare(sql));
     BindAll(s, params);
     std::vector<TimelineEntry> out;
@@ -582,9 +622,9 @@ class SqliteStore final : public Store {
 
   static Result<std::optional<TimelineEntry>> LastLinkedOn(Conn& conn, const std::string& target,
                                                            const std::string& key, const std::string& until) {
-    ASSIGN_OR_RETURN(sqlite3_stmt * s,
-                     conn.Prepare(kLastLinkedSql));
-    BindAll(s, {target, key, until});
+    std::vector<Json> params;
+    ASSIGN_OR_RETURN(sqlite3_stmt * s, conn.Prepare(LastLinkedSql(Dialect::kSqlite, target, key, until, &params)));
+    BindAll(s, params);
     const int rc = sqlite3_step(s);
     std::optional<TimelineEntry> out;
     if (rc == SQLITE_ROW) {
@@ -658,14 +698,20 @@ class SqliteStore final : public Store {
     Reader r(this);
     std::map<std::string, int64_t> out;
     for (const EntityType& t : domain::Registry::Get().types()) {
-      ASSIGN_OR_RETURN(sqlite3_stmt * s, r.conn->Prepare("SELECT count(*) FROM " + Quote(TableOf(t)) +
-                                                         " WHERE deleted_at IS NULL"));
+      std::vector<Json> params;
+      ASSIGN_OR_RETURN(sqlite3_stmt * s, r.conn->Prepare(CountLiveSql(Dialect::kSqlite, t, &params)));
+      BindAll(s, params);
       const int rc = sqlite3_step(s);
       if (rc != SQLITE_ROW) return tl::unexpected(SqlError(r.conn->db(), rc, "count"));
       out[t.plural] = sqlite3_column_int64(s, 0);
       sqlite3_reset(s);
     }
     return out;
+  }
+
+  Result<std::vector<Json>> Rows(const std::string& sql, const std::vector<Json>& params) override {
+    Reader r(this);
+    return RowsOn(*r.conn, sql, params);
   }
 
   Status Backup(const std::string& path) override {
