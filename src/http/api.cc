@@ -306,9 +306,7 @@ Response Api::Handle(const Request& req) {
   } else {
     r = HandleStatic(req, target->path);
   }
-  r.With("X-Content-Type-Options", "nosniff");
-  r.With("Referrer-Policy", "no-referrer");
-  r.With("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'none'");
+  // (The security headers are the server's: it sets them on every response, its own too.)
   if (r.status >= 400 || (target && target->path.starts_with("/api/"))) {
     bool has_cache = false;
     for (const auto& [k, _] : r.headers) has_cache = has_cache || k == "Cache-Control";
