@@ -5,7 +5,7 @@ set -euo pipefail
 level=${1:-build}
 pkgs=(g++ make cmake ninja-build pkg-config
       libboost-dev libboost-locale-dev libsqlite3-dev nlohmann-json3-dev libexpected-dev
-      libcli11-dev libspdlog-dev libfmt-dev libsodium-dev libicu-dev libcsv-dev libmagic-dev libpqxx-dev iso-codes
+      libcli11-dev libspdlog-dev libfmt-dev libsodium-dev libicu-dev libcsv-dev libmagic-dev libpqxx-dev libssl-dev iso-codes
       libgtest-dev libgmock-dev libbenchmark-dev)
 case "$level" in
   test|bench) pkgs+=(nodejs npm postgresql) ;;&

@@ -287,6 +287,72 @@ TEST_P(ApiTest, RejectsDeeplyNestedJson) {
   EXPECT_EQ(r.Json()["detail"], "the body nests deeper than 32 levels");
 }
 
+TEST(ApiLimits, RejectsAJsonStringOver100000CharactersNamingItsPath) {
+  Fixture fixture;
+  RunningServer server(fixture);
+  std::string longest;
+  for (int i = 0; i < 100000; ++i) longest += "\u00e9";  // 200,000 bytes: characters count
+  const std::string org = R"({"name": "Partei", "kind": "ngo", )";
+  // At the limit the string reaches the record's rules.
+  const HttpResponse at = server.Call("POST", "/api/v1/organisations", org + R"("zzz": ")" + longest + "\"}");
+  EXPECT_EQ(at.status, 400);
+  EXPECT_EQ(at.Json()["errors"], json::parse(R"([{"field": "zzz", "reason": "unknown field"}])"));
+  const HttpResponse over = server.Call("POST", "/api/v1/organisations",
+                                        org + R"("names": {"en": "a)" + longest + "\"}}");
+  EXPECT_EQ(over.status, 400);
+  EXPECT_EQ(over.Header("content-type"), "application/problem+json");
+  EXPECT_EQ(over.Json()["detail"], "names.en: is longer than 100000 characters");
+  EXPECT_EQ(over.Json()["errors"], json::parse(R"([{"field": "names.en", "reason": "is longer than 100000 characters"}])"));
+  const HttpResponse in_array = server.Call("POST", "/api/v1/organisations",
+                                            org + R"("x": [1, {"y": "a)" + longest + "\"}]}");
+  EXPECT_EQ(in_array.Json()["errors"], json::parse(R"([{"field": "x[1].y", "reason": "is longer than 100000 characters"}])"));
+  const HttpResponse key = server.Call("POST", "/api/v1/organisations",
+                                       org + R"("x": {"a)" + longest + "\": 1}}");
+  EXPECT_EQ(key.Json()["errors"], json::parse(R"([{"field": "x", "reason": "has a member name that is longer than 100000 characters"}])"));
+  EXPECT_EQ(server.Call("GET", "/api/v1/organisations?total=true").Json()["total"], 0);
+}
+
+TEST(ApiLimits, RejectsMoreThan100QueryParameters) {
+  Fixture fixture;
+  RunningServer server(fixture);
+  std::string query;
+  for (int i = 0; i < 100; ++i) query += "&kind=ngo";
+  EXPECT_EQ(server.Call("GET", "/api/v1/organisations?" + query.substr(1)).status, 200);
+  const HttpResponse r = server.Call("GET", "/api/v1/organisations?" + query.substr(1) + "&kind=ngo");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.Header("content-type"), "application/problem+json");
+  EXPECT_EQ(r.Json()["errors"], json::parse(R"([{"field": "query", "reason": "has more than 100 parameters"}])"));
+}
+
+// Every response, the API's and those the server gives before any handler runs, carries the
+// headers that keep browsers from sniffing, framing or leaking; HSTS only over HTTPS.
+TEST(ApiLimits, EveryResponseCarriesTheSecurityHeaders) {
+  Fixture fixture;
+  http::ServerOptions options;
+  options.max_body_bytes = 4096;
+  RunningServer server(fixture, options);
+  const std::vector<HttpResponse> responses = {
+      server.Call("GET", "/api/v1/health"),
+      server.Call("GET", "/"),
+      server.Call("GET", "/api/v1/nothing"),
+      server.Call("DELETE", "/api/v1/health"),
+      server.Call("POST", "/api/v1/organisations", std::string(5000, ' ')),
+      server.Call("GET", "/", "", {{"X-Big", std::string(16 << 10, 'b')}}),
+      server.Call("GET", "/" + std::string(9000, 'a')),
+  };
+  std::vector<int> statuses;
+  for (const HttpResponse& r : responses) {
+    statuses.push_back(r.status);
+    EXPECT_EQ(r.Header("x-content-type-options"), "nosniff") << r.status;
+    EXPECT_EQ(r.Header("x-frame-options"), "DENY") << r.status;
+    EXPECT_EQ(r.Header("referrer-policy"), "no-referrer") << r.status;
+    EXPECT_EQ(r.Header("content-security-policy"), "default-src 'self'; frame-ancestors 'none'; base-uri 'none'")
+        << r.status;
+    EXPECT_EQ(r.Header("strict-transport-security"), "") << r.status;
+  }
+  EXPECT_EQ(statuses, (std::vector<int>{200, 200, 404, 405, 413, 431, 414}));
+}
+
 TEST_P(ApiTest, MalformedHttpGets400) {
   RunningServer server(fixture);
   namespace asio = boost::asio;

@@ -10,6 +10,7 @@
 #include <regex>
 #include <sstream>
 
+#include <boost/system/system_error.hpp>
 #include <gtest/gtest.h>
 
 #include "domain/registry.h"
@@ -284,7 +285,7 @@ class Served {
     // What it prints before it serves (the first admin's password on a new database), then the
     // line with its port.
     while (spawned && fgets(line, sizeof line, out_)) {
-      if (std::regex_search(line, m, std::regex("serving on http://127\\.0\\.0\\.1:([0-9]+)/"))) {
+      if (std::regex_search(line, m, std::regex("serving on https?://127\\.0\\.0\\.1:([0-9]+)/"))) {
         port_ = static_cast<uint16_t>(std::stoi(m[1]));
         break;
       }
@@ -363,6 +364,37 @@ TEST(Cli, ServeStopsGracefullyOnSigterm) {
   ASSERT_NE(again.port(), 0);
   EXPECT_EQ(again.before(), "");
   EXPECT_EQ(HttpCall(again.port(), "GET", "/api/v1/auth/session", "", admin).Json()["user"], "admin");
+}
+
+// `serve --tls-cert --tls-key` serves HTTPS only; a flag without the other is wrong usage, and a
+// file that will not do is named with its flag.
+TEST(Cli, ServeTls) {
+  TempDir dir;
+  const TestCertificate cert = SelfSignedCertificate(dir);
+  const Outcome alone = Amity(dir, {"serve", "--tls-key", cert.key_file});
+  EXPECT_EQ(alone.exit_code, 2);
+  EXPECT_EQ(alone.err, "--tls-key requires --tls-cert\nRun with --help for more information.\n");
+  const Outcome missing = Amity(dir, {"serve", "--listen", "127.0.0.1:0", "--tls-cert", dir.File("missing.pem"),
+                                      "--tls-key", cert.key_file});
+  EXPECT_EQ(missing.exit_code, 3);
+  EXPECT_EQ(missing.err, "amity: --tls-cert " + dir.File("missing.pem") + ": cannot read it: No such file or directory\n");
+  const Outcome swapped = Amity(dir, {"serve", "--listen", "127.0.0.1:0", "--tls-cert", cert.key_file,
+                                      "--tls-key", cert.cert_file});
+  EXPECT_EQ(swapped.exit_code, 3);
+  EXPECT_EQ(swapped.err, "amity: --tls-cert " + cert.key_file + ": not a PEM certificate (no start line)\n");
+  Served server({"--data", dir.File("data"), "serve", "--listen", "127.0.0.1:0", "--access-log", "off",
+                 "--tls-cert", cert.cert_file, "--tls-key", cert.key_file});
+  ASSERT_NE(server.port(), 0);
+  const HttpResponse health = HttpsCall(server.port(), {cert.cert_pem}, "GET", "/api/v1/health");
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(health.Header("strict-transport-security"), "max-age=63072000");
+  EXPECT_THROW(HttpCall(server.port(), "GET", "/api/v1/health"), boost::system::system_error);
+  EXPECT_EQ(server.Stop().first, 0);
+  // Behind a proxy that terminates TLS, plain HTTP counts as secure.
+  Served proxied({"--data", dir.File("data"), "serve", "--listen", "127.0.0.1:0", "--access-log", "off",
+                  "--behind-tls-proxy"});
+  ASSERT_NE(proxied.port(), 0);
+  EXPECT_EQ(HttpCall(proxied.port(), "GET", "/api/v1/health").Header("strict-transport-security"), "max-age=63072000");
 }
 
 // Two server processes on one PostgreSQL database share everything: what one writes the other

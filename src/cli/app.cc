@@ -393,6 +393,8 @@ struct ServeOptions {
   std::string access_log = "-";
   size_t max_body = 1 << 20;
   size_t max_upload = 64 << 20;
+  std::string tls_cert, tls_key;
+  bool behind_tls_proxy = false;
 };
 
 // --- Users, tokens and the audit log -------------------------------------------------------
@@ -571,6 +573,9 @@ int RunServe(const Globals& g, const ServeOptions& o) {
   so.max_body_bytes = o.max_body;
   so.max_upload_bytes = o.max_upload;
   so.is_upload = http::Api::IsUpload;
+  so.tls_cert_file = o.tls_cert;
+  so.tls_key_file = o.tls_key;
+  so.behind_tls_proxy = o.behind_tls_proxy;
   auto opened = Open(g);
   if (!opened) return Report(opened.error());
   if (auto st = FirstAdmin(*opened->store); !st) return Report(st.error());
@@ -608,9 +613,19 @@ int RunServe(const Globals& g, const ServeOptions& o) {
   http::Server server(so, [&api](const http::Request& r) { return api.Handle(r); }, log,
                       [&api](const http::Request& r) { return api.IsQuick(r); });
   auto bound = server.Listen();
-  if (!bound) return Report(bound.error());
+  if (!bound) {
+    // A certificate or key that will not do is named by its flag.
+    const std::vector<FieldViolation>& f = bound.error().fields;
+    if (f.size() == 1 && (f[0].field == "tls_cert_file" || f[0].field == "tls_key_file")) {
+      std::fprintf(stderr, "amity: %s %s\n", f[0].field == "tls_cert_file" ? "--tls-cert" : "--tls-key",
+                   f[0].reason.c_str());
+      return kExitEnvironment;
+    }
+    return Report(bound.error());
+  }
   const std::string host = so.address.find(':') != std::string::npos ? "[" + so.address + "]" : so.address;
-  std::printf("Amity %s is serving on http://%s:%u/\n", AMITY_VERSION, host.c_str(), *bound);
+  std::printf("Amity %s is serving on %s://%s:%u/\n", AMITY_VERSION, o.tls_cert.empty() ? "http" : "https",
+              host.c_str(), *bound);
   std::fflush(stdout);
   server.Run(true);
   if (access) access->flush();
@@ -642,6 +657,12 @@ int Main(int argc, char** argv) {
   serve->add_option("--access-log", serve_opts.access_log, "file, - for standard output, or off")->capture_default_str();
   serve->add_option("--max-body", serve_opts.max_body, "largest request body in bytes")->check(CLI::Range(1024, 1 << 30))->capture_default_str();
   serve->add_option("--max-upload", serve_opts.max_upload, "largest uploaded file in bytes (PUT /api/v1/documents/{id}/file)")->check(CLI::Range(1024, 1 << 30))->capture_default_str();
+  auto* tls_cert = serve->add_option("--tls-cert", serve_opts.tls_cert, "serve HTTPS: PEM file of the certificate chain");
+  auto* tls_key = serve->add_option("--tls-key", serve_opts.tls_key, "PEM file of the certificate's private key (unencrypted)");
+  tls_cert->needs(tls_key);
+  tls_key->needs(tls_cert);
+  serve->add_flag("--behind-tls-proxy", serve_opts.behind_tls_proxy,
+                  "every request came over HTTPS: only behind a proxy that terminates TLS and is the only way in");
 
   auto* demo = app.add_subcommand("demo", "load the demo data: every entity type, drawn from the sources");
 

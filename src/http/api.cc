@@ -23,6 +23,9 @@ using domain::Json;
 namespace {
 
 constexpr size_t kMaxJsonDepth = 32;
+// Characters in one JSON string or member name: far past what any field needs (a note, a
+// document's text), well inside the 1 MiB body.
+constexpr size_t kMaxJsonString = 100'000;
 
 bool IsJsonContentType(const std::string& ct) {
   const std::string base = AsciiLower(Trim(ct.substr(0, ct.find(';'))));
@@ -48,6 +51,28 @@ size_t JsonDepth(const std::string& s) {
     }
   }
   return max;
+}
+
+// The first string or member name in `j` longer than kMaxJsonString characters, by its path
+// ("names.en", "stops[2].city"), as the field errors name fields.
+std::optional<FieldViolation> LongString(const Json& j, const std::string& path) {
+  const auto too_long = [] { return "is longer than " + std::to_string(kMaxJsonString) + " characters"; };
+  if (j.is_string()) {
+    if (CodePointCount(j.get_ref<const std::string&>()) <= kMaxJsonString) return std::nullopt;
+    return FieldViolation{path, too_long()};
+  }
+  if (j.is_array()) {
+    for (size_t i = 0; i < j.size(); ++i) {
+      if (auto v = LongString(j[i], path + "[" + std::to_string(i) + "]")) return v;
+    }
+  }
+  if (j.is_object()) {
+    for (const auto& [k, v] : j.items()) {
+      if (CodePointCount(k) > kMaxJsonString) return FieldViolation{path, "has a member name that " + too_long()};
+      if (auto violation = LongString(v, path.empty() ? k : path + "." + k)) return violation;
+    }
+  }
+  return std::nullopt;
 }
 
 
@@ -134,7 +159,9 @@ Result<Json> ParseBody(const Request& req) {
     return Invalid("", "the body nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
   }
   try {
-    return Json::parse(req.body);
+    Json body = Json::parse(req.body);
+    if (auto v = LongString(body, "")) return Invalid(v->field, v->reason);
+    return body;
   } catch (const Json::parse_error& e) {
     std::string what = e.what();
     const size_t bracket = what.find("] ");
@@ -324,9 +351,7 @@ Response Api::Handle(const Request& req) {
   } else {
     r = HandleStatic(req, target->path);
   }
-  r.With("X-Content-Type-Options", "nosniff");
-  r.With("Referrer-Policy", "no-referrer");
-  r.With("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'none'");
+  // (The security headers are the server's: it sets them on every response, its own too.)
   if (r.status >= 400 || (target && target->path.starts_with("/api/"))) {
     bool has_cache = false;
     for (const auto& [k, _] : r.headers) has_cache = has_cache || k == "Cache-Control";

@@ -1,16 +1,27 @@
 #include "http/server.h"
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <thread>
+#include <type_traits>
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 namespace amity::http {
 
@@ -47,7 +58,75 @@ Response PlainProblem(int status, const std::string& title, const std::string& d
   }
   r.body = "{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" +
            std::to_string(status) + ",\"detail\":\"" + escaped + "\",\"errors\":[]}";
+  r.headers.emplace_back("Cache-Control", "no-store");
   return r;
+}
+
+using Message = bhttp::response<bhttp::string_body>;
+
+// On every response, whoever answered it (the handler, or this file before any handler ran); a
+// handler's header of the same name replaces one of these.
+void SetSecurityHeaders(Message& res, bool secure) {
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("X-Frame-Options", "DENY");
+  res.set("Referrer-Policy", "no-referrer");
+  res.set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'none'");
+  // Browsers then come only over HTTPS for two years. Over plain HTTP it would be ignored (RFC
+  // 6797), and it must not reach a browser that got here through an address without TLS.
+  if (secure) res.set("Strict-Transport-Security", "max-age=63072000");
+}
+
+// Mozilla's "intermediate" configuration: TLS 1.2 with these (forward-secret AEAD) ciphers, and
+// TLS 1.3 with OpenSSL's default suites, which are the ones Mozilla lists.
+constexpr const char* kTls12Ciphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+    "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
+// The reason of OpenSSL's first queued error (the cause; later ones say where it surfaced), and
+// the queue emptied.
+std::string OpenSslReason() {
+  const unsigned long code = ERR_peek_error();
+  const char* reason = ERR_reason_error_string(code);
+  ERR_clear_error();
+  return reason ? reason : "unknown error " + std::to_string(code);
+}
+
+Status CheckReadable(const std::string& field, const std::string& path) {
+  if (!std::ifstream(path)) return Invalid(field, path + ": cannot read it: " + std::strerror(errno));
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return Invalid(field, path + ": is a directory");
+  return {};
+}
+
+Status LoadTls(asio::ssl::context& ctx, const std::string& cert, const std::string& key) {
+  SSL_CTX* native = ctx.native_handle();
+  ctx.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_compression |
+                  asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 |
+                  asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1 |
+                  asio::ssl::context::single_dh_use);
+  SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
+  if (SSL_CTX_set_cipher_list(native, kTls12Ciphers) != 1) {
+    return Fail(ErrorCode::kInternal, "TLS: the cipher list is refused: " + OpenSslReason());
+  }
+  // An encrypted key fails to load rather than asking for a passphrase on the terminal.
+  SSL_CTX_set_default_passwd_cb(native, [](char*, int, int, void*) { return 0; });
+  RETURN_IF_ERROR(CheckReadable("tls_cert_file", cert));
+  if (SSL_CTX_use_certificate_chain_file(native, cert.c_str()) != 1) {
+    return Invalid("tls_cert_file", cert + ": not a PEM certificate (" + OpenSslReason() + ")");
+  }
+  RETURN_IF_ERROR(CheckReadable("tls_key_file", key));
+  // Loading a key checks it against the certificate of its kind; the last check finds a key of
+  // another kind (an RSA key for an ECDSA certificate).
+  const bool loaded = SSL_CTX_use_PrivateKey_file(native, key.c_str(), SSL_FILETYPE_PEM) == 1;
+  if (!loaded && ERR_GET_REASON(ERR_peek_error()) != X509_R_KEY_VALUES_MISMATCH) {
+    ERR_clear_error();  // (its reasons, "unsupported" or "bad decrypt", say less than this)
+    return Invalid("tls_key_file", key + ": not an unencrypted PEM private key");
+  }
+  if (!loaded || SSL_CTX_check_private_key(native) != 1) {
+    return Invalid("tls_key_file", key + ": not the key of the certificate in " + cert + " (" +
+                                       OpenSslReason() + ")");
+  }
+  return {};
 }
 
 }  // namespace
@@ -59,6 +138,16 @@ class Server::Impl {
         ioc(options.io_threads), acceptor(asio::make_strand(ioc)), pool(options.workers),
         signals(ioc) {}
 
+  // What the server needs of a connection, whatever its stream.
+  class Connection {
+   public:
+    virtual ~Connection() = default;
+    virtual void Start() = 0;
+    // Closes the connection if it is waiting for a request; otherwise it closes after answering.
+    virtual void StopIfIdle() = 0;
+  };
+  // One code path for both: Stream is beast::tcp_stream or beast::ssl_stream over one.
+  template <class Stream>
   class Session;
 
   void Accept();
@@ -72,90 +161,123 @@ class Server::Impl {
   tcp::acceptor acceptor;
   asio::thread_pool pool;
   asio::signal_set signals;
+  std::optional<asio::ssl::context> tls;  // set by Listen() when TLS is configured
   std::atomic<bool> stopping{false};
   std::atomic<size_t> queued{0};
   std::atomic<uint64_t> next_id{1};
   std::mutex mu;
-  std::set<std::weak_ptr<Session>, std::owner_less<std::weak_ptr<Session>>> sessions;
+  std::set<std::weak_ptr<Connection>, std::owner_less<std::weak_ptr<Connection>>> sessions;
 };
 
-class Server::Impl::Session : public std::enable_shared_from_this<Session> {
+template <class Stream>
+class Server::Impl::Session : public Connection, public std::enable_shared_from_this<Session<Stream>> {
  public:
-  Session(tcp::socket socket, Impl& server) : stream_(std::move(socket)), server_(server) {}
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
 
-  void Start() {
-    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->Read(); });
+  // `tls`: the context, for a TLS stream only.
+  template <class... Tls>
+  Session(Impl& server, tcp::socket socket, Tls&... tls)
+      : stream_(std::move(socket), tls...), server_(server) {}
+
+  void Start() override {
+    asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+      if constexpr (kTls) {
+        // On the I/O thread like every read: a stalled handshake holds no worker.
+        self->Deadline(self->server_.options.read_timeout);
+        self->stream_.async_handshake(asio::ssl::stream_base::server, [self](beast::error_code ec) {
+          if (ec) return self->Close();
+          self->Read();
+        });
+      } else {
+        self->Read();
+      }
+    });
   }
 
-  // Closes the connection if it is waiting for a request; otherwise it closes after answering.
-  void StopIfIdle() {
-    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+  void StopIfIdle() override {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
       if (!self->busy_) self->Close();
     });
   }
 
  private:
+  // The TCP layer under any TLS: it holds the deadline and the socket.
+  beast::tcp_stream& Lowest() { return beast::get_lowest_layer(stream_); }
+
+  // A deadline for what is started next; `bytes` to transfer extend it (min_transfer_rate).
+  void Deadline(std::chrono::milliseconds base, size_t bytes = 0) {
+    const size_t rate = server_.options.min_transfer_rate;
+    Lowest().expires_after(base + std::chrono::milliseconds(rate ? bytes * 1000 / rate : 0));
+  }
+
+  // Waits (up to idle_timeout) for the first byte of the next request; its deadlines start then.
   void Read() {
     if (server_.stopping) return Close();
-    parser_.emplace();
-    // Until the header says what the request is, allow the larger limit; it is narrowed below
-    // before any of the body is read.
-    body_limit_ = server_.options.max_body_bytes;
-    parser_->body_limit(server_.options.is_upload
-                            ? std::max(body_limit_, server_.options.max_upload_bytes)
-                            : body_limit_);
-    parser_->header_limit(static_cast<uint32_t>(server_.options.max_header_bytes));
     busy_ = false;
-    stream_.expires_after(buffer_.size() > 0 ? server_.options.read_timeout
-                                             : server_.options.idle_timeout);
-    // The header first: it decides how large the body may be.
-    bhttp::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) {
-      if (ec && ec != bhttp::error::body_limit) return self->OnRead(ec);
-      // (A declared length past even the larger limit fails here with the header read.)
-      const auto& h = self->parser_->get();
-      const ServerOptions& o = self->server_.options;
-      if (o.is_upload && o.is_upload(std::string_view(h.method_string().data(), h.method_string().size()),
-                                     std::string_view(h.target().data(), h.target().size()))) {
-        self->body_limit_ = o.max_upload_bytes;
-      }
-      if (ec) return self->OnRead(ec);
-      self->parser_->body_limit(self->body_limit_);
-      // A declared length past the limit is refused before the body is read.
-      if (h.has_content_length() && self->parser_->content_length() &&
-          *self->parser_->content_length() > self->body_limit_) {
-        return self->OnRead(bhttp::error::body_limit);
-      }
-      bhttp::async_read(self->stream_, self->buffer_, *self->parser_,
-                        [self](beast::error_code ec2, size_t) { self->OnRead(ec2); });
+    if (buffer_.size() > 0) return ReadHeader();  // pipelined: already here
+    Deadline(server_.options.idle_timeout);
+    stream_.async_read_some(buffer_.prepare(4096), [self = this->shared_from_this()](beast::error_code ec, size_t n) {
+      if (ec) return self->Close();
+      self->buffer_.commit(n);
+      self->ReadHeader();
     });
+  }
+
+  void ReadHeader() {
+    const ServerOptions& o = server_.options;
+    parser_.emplace();
+    // Until the header says what the request is, allow the larger limit; it is narrowed in
+    // OnHeader before any of the body is read.
+    body_limit_ = o.max_body_bytes;
+    parser_->body_limit(o.is_upload ? std::max(body_limit_, o.max_upload_bytes) : body_limit_);
+    parser_->header_limit(static_cast<uint32_t>(o.max_header_bytes));
+    Deadline(o.read_timeout);
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+  }
+
+  void OnHeader(beast::error_code ec) {
+    // (A declared length past even the larger limit fails here with the header read.)
+    if (ec && ec != bhttp::error::body_limit) return OnRead(ec);
+    const auto& h = parser_->get();
+    const ServerOptions& o = server_.options;
+    if (h.target().size() > o.max_target_bytes) {
+      return Refuse(PlainProblem(414, "URI Too Long", "the request target is longer than " +
+                                                          std::to_string(o.max_target_bytes) + " bytes"));
+    }
+    if (o.is_upload && o.is_upload(std::string_view(h.method_string().data(), h.method_string().size()),
+                                   std::string_view(h.target().data(), h.target().size()))) {
+      body_limit_ = o.max_upload_bytes;
+    }
+    if (ec) return OnRead(ec);
+    parser_->body_limit(body_limit_);
+    // A declared length past the limit is refused before the body is read.
+    const auto length = parser_->content_length();
+    if (length && *length > body_limit_) return OnRead(bhttp::error::body_limit);
+    Deadline(o.read_timeout, length ? *length : parser_->chunked() ? body_limit_ : 0);
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = this->shared_from_this()](beast::error_code ec2, size_t) { self->OnRead(ec2); });
   }
 
   void OnRead(beast::error_code ec) {
     const auto start = std::chrono::steady_clock::now();
-    if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted ||
-        ec == beast::error::timeout || ec == asio::error::connection_reset ||
-        ec == asio::error::eof || ec == asio::error::bad_descriptor) {
+    // Only a request the parser refused is answered; the transport failing (a reset, a deadline,
+    // TLS) or the client leaving mid-request closes the connection.
+    if (ec && (ec.category() != bhttp::make_error_code(bhttp::error::body_limit).category() ||
+               ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message)) {
       return Close();
     }
-    Request req;
-    req.request_id = NextId();
-    req.remote = Remote();
-    busy_ = true;
-    if (ec) {
-      // The request cannot be read to its end: answer and close.
-      Response r;
-      if (ec == bhttp::error::body_limit) {
-        r = PlainProblem(413, "Payload Too Large",
-                         "the body is larger than " + std::to_string(body_limit_) + " bytes");
-      } else if (ec == bhttp::error::header_limit) {
-        r = PlainProblem(431, "Request Header Fields Too Large",
-                         "the headers are larger than " + std::to_string(server_.options.max_header_bytes) + " bytes");
-      } else {
-        r = PlainProblem(400, "Bad Request", "malformed HTTP request: " + ec.message());
-      }
-      req.method = "?";
-      return Write(std::move(req), std::move(r), false, 11, start);
+    if (ec == bhttp::error::body_limit) {
+      return Refuse(PlainProblem(413, "Payload Too Large",
+                                 "the body is larger than " + std::to_string(body_limit_) + " bytes"));
     }
+    if (ec == bhttp::error::header_limit) {
+      return Refuse(PlainProblem(431, "Request Header Fields Too Large",
+                                 "the headers are larger than " + std::to_string(server_.options.max_header_bytes) + " bytes"));
+    }
+    if (ec) return Refuse(PlainProblem(400, "Bad Request", "malformed HTTP request: " + ec.message()));
+    Request req = NewRequest();
+    busy_ = true;
     bhttp::request<bhttp::string_body> msg = parser_->release();
     req.method = std::string(msg.method_string().data(), msg.method_string().size());
     req.target = std::string(msg.target().data(), msg.target().size());
@@ -173,7 +295,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     }
     ++server_.queued;
     auto work = asio::make_work_guard(server_.ioc);
-    asio::post(server_.pool, [self = shared_from_this(), req = std::move(req), keep_alive, version,
+    asio::post(server_.pool, [self = this->shared_from_this(), req = std::move(req), keep_alive, version,
                               start, work = std::move(work)]() mutable {
       --self->server_.queued;
       Response resp = self->Handle(req);
@@ -182,6 +304,28 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
                    self->Write(std::move(req), std::move(resp), keep_alive, version, start);
                  });
     });
+  }
+
+  Request NewRequest() {
+    Request req;
+    req.request_id = NextId();
+    req.remote = Remote();
+    req.secure = kTls || server_.options.behind_tls_proxy;
+    return req;
+  }
+
+  // Answers a request that cannot be read to its end, then closes.
+  void Refuse(Response r) {
+    const auto start = std::chrono::steady_clock::now();
+    Request req = NewRequest();
+    req.method = "?";
+    if (parser_ && parser_->is_header_done()) {
+      const auto& h = parser_->get();
+      req.method = std::string(h.method_string().data(), h.method_string().size());
+      if (h.target().size() <= server_.options.max_target_bytes) req.target = std::string(h.target().data(), h.target().size());
+    }
+    busy_ = true;
+    Write(std::move(req), std::move(r), false, 11, start);
   }
 
   // Runs the handler (HEAD as GET); the one place an unexpected exception becomes a 500.
@@ -200,11 +344,11 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
 
   void Write(Request req, Response resp, bool keep_alive, unsigned version,
              std::chrono::steady_clock::time_point start) {
-    auto res = std::make_shared<bhttp::response<bhttp::string_body>>(
-        static_cast<bhttp::status>(resp.status), version);
+    auto res = std::make_shared<Message>(static_cast<bhttp::status>(resp.status), version);
     res->set(bhttp::field::server, "amity");
     res->set(bhttp::field::content_type, resp.content_type);
     res->set("X-Request-Id", req.request_id);
+    SetSecurityHeaders(*res, req.secure);
     for (const auto& [k, v] : resp.headers) res->set(k, v);
     res->keep_alive(keep_alive && !server_.stopping);
     const size_t bytes = resp.body.size();
@@ -214,24 +358,36 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
       res->body() = std::move(resp.body);
       res->prepare_payload();
     }
-    stream_.expires_after(server_.options.read_timeout);
+    Deadline(server_.options.write_timeout, res->body().size());
     auto request = std::make_shared<Request>(std::move(req));
-    bhttp::async_write(stream_, *res, [self = shared_from_this(), res, request, start, bytes](
+    bhttp::async_write(stream_, *res, [self = this->shared_from_this(), res, request, start, bytes](
                                           beast::error_code ec, size_t) {
       if (self->server_.log) {
         const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                                 std::chrono::steady_clock::now() - start).count();
         self->server_.log(AccessRecord{request.get(), static_cast<int>(res->result_int()), bytes, micros});
       }
-      if (ec || !res->keep_alive()) return self->Close();
+      if (ec) return self->Close();
+      if (!res->keep_alive()) return self->Shutdown();
       self->Read();
     });
   }
 
+  // Ends the connection after its last response; over TLS with a close_notify first (bounded
+  // by the write timeout), so the client knows the response was not cut short.
+  void Shutdown() {
+    if constexpr (kTls) {
+      Deadline(server_.options.write_timeout);
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->Close(); });
+    } else {
+      Close();
+    }
+  }
+
   void Close() {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.close();
+    Lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+    Lowest().close();
   }
 
   // Twelve hex digits of a per-process counter.
@@ -245,11 +401,11 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
 
   std::string Remote() {
     beast::error_code ec;
-    auto ep = stream_.socket().remote_endpoint(ec);
+    auto ep = Lowest().socket().remote_endpoint(ec);
     return ec ? std::string("?") : ep.address().to_string();
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   size_t body_limit_ = 0;  // of the request being read
@@ -264,7 +420,12 @@ void Server::Impl::Accept() {
     } else {
       beast::error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
-      auto s = std::make_shared<Session>(std::move(socket), *this);
+      std::shared_ptr<Connection> s;
+      if (tls) {
+        s = std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(*this, std::move(socket), *tls);
+      } else {
+        s = std::make_shared<Session<beast::tcp_stream>>(*this, std::move(socket));
+      }
       {
         std::lock_guard lock(mu);
         for (auto it = sessions.begin(); it != sessions.end();) {
@@ -300,6 +461,13 @@ Server::~Server() {
 }
 
 Result<uint16_t> Server::Listen() {
+  const ServerOptions& o = impl_->options;
+  if (!o.tls_cert_file.empty() || !o.tls_key_file.empty()) {
+    if (o.tls_cert_file.empty()) return Invalid("tls_cert_file", "is required with a TLS key");
+    if (o.tls_key_file.empty()) return Invalid("tls_key_file", "is required with a TLS certificate");
+    impl_->tls.emplace(asio::ssl::context::tls_server);
+    RETURN_IF_ERROR(LoadTls(*impl_->tls, o.tls_cert_file, o.tls_key_file));
+  }
   beast::error_code ec;
   const auto address = asio::ip::make_address(impl_->options.address, ec);
   if (ec) return Fail(ErrorCode::kInvalidArgument, "listen: \"" + impl_->options.address + "\" is not an IP address");

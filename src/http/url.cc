@@ -44,6 +44,9 @@ Result<Target> ParseTarget(const std::string& target) {
     const std::string_view pair = query.substr(0, amp);
     query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
     if (pair.empty()) continue;
+    if (t.params.size() == kMaxParams) {
+      return Invalid("query", "has more than " + std::to_string(kMaxParams) + " parameters");
+    }
     const size_t eq = pair.find('=');
     std::string key, value;
     if (!Decode(pair.substr(0, eq), true, &key)) {

@@ -20,6 +20,17 @@ TEST(ParseTarget, RejectsMalformedEscapes) {
   EXPECT_EQ(ParseTarget("/a%zz").error().fields[0].field, "path");
 }
 
+TEST(ParseTarget, AllowsAHundredParametersAndNoMore) {
+  std::string target = "/a?";
+  for (int i = 0; i < 100; ++i) target += "p" + std::to_string(i) + "=1&";
+  ASSERT_TRUE(ParseTarget(target).has_value());
+  EXPECT_EQ(ParseTarget(target).value().params.size(), 100u);
+  EXPECT_EQ(ParseTarget(target + "&&").value().params.size(), 100u);  // empty pairs are no parameters
+  const Error e = ParseTarget(target + "one=more").error();
+  EXPECT_EQ(e.message, "query: has more than 100 parameters");
+  EXPECT_EQ(e.fields, (std::vector<FieldViolation>{{"query", "has more than 100 parameters"}}));
+}
+
 TEST(SplitPath, IgnoresEmptySegments) {
   EXPECT_EQ(SplitPath("/api//v1/units/"), (std::vector<std::string>{"api", "v1", "units"}));
 }

@@ -61,10 +61,33 @@ HttpResponse HttpCall(uint16_t port, const std::string& method, const std::strin
                       const std::string& body = "",
                       const std::vector<std::pair<std::string, std::string>>& headers = {});
 
+// A self-signed certificate for "localhost" and 127.0.0.1 (a new ECDSA P-256 key), valid for a
+// day: PEM files `name`.pem and `name`-key.pem in `dir`, and the certificate's PEM text.
+struct TestCertificate {
+  std::string cert_file, key_file, cert_pem;
+};
+TestCertificate SelfSignedCertificate(const TempDir& dir, const std::string& name = "cert");
+
+struct TlsClientOptions {
+  std::string ca_pem;              // the one certificate trusted
+  std::string host = "localhost";  // the name the server's certificate must carry
+  int max_version = 0;             // OpenSSL's TLS1_1_VERSION, …; 0: the newest
+  std::string ciphers;             // TLS 1.2 cipher list; empty: OpenSSL's default
+};
+
+// One HTTPS exchange on a new connection to 127.0.0.1:port. A failed handshake or verification
+// throws boost::system::system_error.
+HttpResponse HttpsCall(uint16_t port, const TlsClientOptions& tls, const std::string& method,
+                       const std::string& target, const std::string& body = "",
+                       const std::vector<std::pair<std::string, std::string>>& headers = {});
+
 // The real server (Api + Server) on a Fixture, on a free loopback port, in a background thread.
+// Or the server with any handler, without an Api.
 class RunningServer {
  public:
   explicit RunningServer(Fixture& fixture, http::ServerOptions options = {});
+  explicit RunningServer(http::Handler handler, http::ServerOptions options = {},
+                         http::AccessLog log = nullptr);
   ~RunningServer();
   uint16_t port() const { return port_; }
   // The API token of the user "admin" (an admin of the root unit, cleared for restricted
@@ -75,6 +98,9 @@ class RunningServer {
                     std::vector<std::pair<std::string, std::string>> headers = {}) const;
 
  private:
+  void Start(http::ServerOptions options, http::Handler handler, http::AccessLog log,
+             http::QuickTest quick);
+
   std::unique_ptr<http::Api> api_;
   std::unique_ptr<http::Server> server_;
   std::thread thread_;
