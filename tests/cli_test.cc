@@ -15,6 +15,7 @@
 
 #include "domain/registry.h"
 #include "io/iso_codes.h"
+#include "store/store.h"
 #include "support.h"
 
 extern char** environ;
@@ -73,6 +74,57 @@ TEST(Cli, VersionAndUsage) {
   EXPECT_NE(missing.err.find("type is required"), std::string::npos) << missing.err;
   EXPECT_EQ(Amity(dir, {"nonsense"}).exit_code, 2);
   EXPECT_EQ(Amity(dir, {"import", "planets", "x.csv"}).exit_code, 2);
+}
+
+// Users, roles and tokens from the command line; the audit log of it all, verified, then
+// tampered with.
+TEST(Cli, UsersTokensAndTheAuditLog) {
+  TempDir dir;
+  ASSERT_EQ(Amity(dir, {"init"}).exit_code, 0);
+  Outcome added = Amity(dir, {"user", "add", "lan", "--role", "editor"});
+  EXPECT_EQ(added.exit_code, 0) << added.err;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(added.out, m, std::regex("^user lan added: editor on the root unit\npassword \\(shown once\\): (\\S{16})\n$")))
+      << added.out;
+  Outcome bad = Amity(dir, {"user", "add", "x", "--role", "editor"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_EQ(bad.err, "amity: name: expected 2 to 64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit\n");
+  Outcome role = Amity(dir, {"user", "add", "mai", "--role", "boss"});
+  EXPECT_EQ(role.exit_code, 1);
+  EXPECT_EQ(role.err, "amity: role: unknown role \"boss\"; expected admin, editor, viewer or auditor\n");
+  Outcome unit = Amity(dir, {"user", "grant", "lan", "--role", "viewer", "--unit", "NOPE"});
+  EXPECT_EQ(unit.exit_code, 1);
+  EXPECT_EQ(unit.err, "amity: --unit: no unit with the id or code \"NOPE\"\n");
+  Outcome token = Amity(dir, {"token", "create", "--user", "lan", "--read-only", "--expires", "30"});
+  EXPECT_EQ(token.exit_code, 0) << token.err;
+  EXPECT_TRUE(std::regex_match(token.out, std::regex("amity_[A-Za-z0-9_-]{43}\n"))) << token.out;
+  Outcome list = Amity(dir, {"token", "list"});
+  EXPECT_EQ(list.out.find("amity_"), std::string::npos) << "secrets are never listed";
+  EXPECT_EQ(nlohmann::json::parse(list.out)["read_only"], true);
+  EXPECT_EQ(Amity(dir, {"token", "revoke", "1"}).out, "token 1 revoked\n");
+  EXPECT_EQ(Amity(dir, {"token", "revoke", "1"}).err, "amity: token 1 is already revoked\n");
+  Outcome verified = Amity(dir, {"audit", "verify"});
+  EXPECT_EQ(verified.exit_code, 0) << verified.err;
+  EXPECT_TRUE(verified.out.starts_with("audit log intact: 3 entries; last hash ")) << verified.out;
+  const std::vector<std::string> actions = {"user_add", "token_create", "token_revoke"};
+  std::istringstream lines(Amity(dir, {"audit", "list"}).out);
+  std::string line;
+  for (const std::string& action : actions) {
+    ASSERT_TRUE(std::getline(lines, line));
+    EXPECT_EQ(nlohmann::json::parse(line)["action"], action);
+    EXPECT_EQ(nlohmann::json::parse(line)["actor"], "cli");
+  }
+  {
+    auto store = store::OpenStore(dir.File("data/amity.db"));
+    ASSERT_TRUE(store);
+    auto tx = (*store)->BeginWrite();
+    ASSERT_TRUE(tx);
+    ASSERT_TRUE((*tx)->Rows("UPDATE audit SET detail = '{\"user\":\"someone\"}' WHERE seq = 2", {}));
+    ASSERT_TRUE((*tx)->Commit());
+  }
+  Outcome tampered = Amity(dir, {"audit", "verify"});
+  EXPECT_EQ(tampered.exit_code, 1);
+  EXPECT_EQ(tampered.err, "amity: the audit log was tampered with:\n  entry 2: its content does not match its hash: the entry was changed\n");
 }
 
 TEST(Cli, InitCreatesReferenceDataOnly) {
