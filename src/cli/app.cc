@@ -395,6 +395,8 @@ struct ServeOptions {
   size_t max_upload = 64 << 20;
   std::string tls_cert, tls_key;
   bool behind_tls_proxy = false;
+  int64_t session_idle_minutes = 60;
+  int64_t session_hours = 12;
 };
 
 // --- Users, tokens and the audit log -------------------------------------------------------
@@ -579,7 +581,10 @@ int RunServe(const Globals& g, const ServeOptions& o) {
   auto opened = Open(g);
   if (!opened) return Report(opened.error());
   if (auto st = FirstAdmin(*opened->store); !st) return Report(st.error());
-  http::Api api(*opened->records, http::ApiOptions{AMITY_VERSION, (fs::path(g.data_dir) / "files").string()});
+  store::SessionPolicy sessions;
+  sessions.idle_seconds = o.session_idle_minutes * 60;
+  sessions.absolute_seconds = o.session_hours * 3600;
+  http::Api api(*opened->records, http::ApiOptions{AMITY_VERSION, (fs::path(g.data_dir) / "files").string(), sessions});
   std::shared_ptr<spdlog::logger> access;
   if (o.access_log != "off") {
     // Synchronous, buffered, flushed every second and at exit: an asynchronous logger would wake
@@ -656,6 +661,10 @@ int Main(int argc, char** argv) {
   serve->add_option("--io-threads", serve_opts.io_threads, "network threads")->check(CLI::Range(1, 64))->capture_default_str();
   serve->add_option("--access-log", serve_opts.access_log, "file, - for standard output, or off")->capture_default_str();
   serve->add_option("--max-body", serve_opts.max_body, "largest request body in bytes")->check(CLI::Range(1024, 1 << 30))->capture_default_str();
+  serve->add_option("--session-idle", serve_opts.session_idle_minutes, "minutes unused after which a session ends")
+      ->check(CLI::Range(1, 7 * 24 * 60))->capture_default_str();
+  serve->add_option("--session-max", serve_opts.session_hours, "hours after login after which every session ends")
+      ->check(CLI::Range(1, 30 * 24))->capture_default_str();
   serve->add_option("--max-upload", serve_opts.max_upload, "largest uploaded file in bytes (PUT /api/v1/documents/{id}/file)")->check(CLI::Range(1024, 1 << 30))->capture_default_str();
   auto* tls_cert = serve->add_option("--tls-cert", serve_opts.tls_cert, "serve HTTPS: PEM file of the certificate chain");
   auto* tls_key = serve->add_option("--tls-key", serve_opts.tls_key, "PEM file of the certificate's private key (unencrypted)");
