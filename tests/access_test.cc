@@ -227,6 +227,19 @@ TEST_P(Access, CreatesOnlyWhereTheUserWrites) {
         EXPECT_EQ(r.status, Writes(u, Rec{0, owner, s}) ? 201 : 403) << r.body;
       }
     }
+    // A new record may refer only to records the user sees.
+    for (const Rec& r : orgs_) {
+      const HttpResponse link = As(u, "POST", "/api/v1/interactions",
+                                   json{{"date", "2026-04-01"}, {"kind", "call"}, {"title", "Call"},
+                                        {"organisations", {r.id}}, {"sensitivity", "public"}, {"owner_unit", nullptr}}.dump());
+      const bool root_writer = u.role && !u.unit && (*u.role == Role::kAdmin || *u.role == Role::kEditor);
+      if (!Sees(u, r)) {
+        EXPECT_EQ(link.status, 400) << link.body;
+        EXPECT_EQ(link.Json()["errors"][0]["reason"], "no organisation with id " + std::to_string(r.id));
+      } else {
+        EXPECT_EQ(link.status, root_writer ? 201 : 403) << link.body;
+      }
+    }
     const HttpResponse own = As(u, "POST", "/api/v1/organisations", json{{"name", "Mine"}, {"kind", "ngo"}}.dump());
     const bool writer = u.role && (*u.role == Role::kAdmin || *u.role == Role::kEditor);
     ASSERT_EQ(own.status, writer ? 201 : 403) << own.body;

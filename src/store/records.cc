@@ -357,6 +357,7 @@ Status Records::CheckStored(Transaction& tx, const EntityType& type, const Json&
   }
   std::vector<FieldViolation> bad;
   Status lookup_error;
+  const Principal* principal = AccessScope::Current();
   domain::ForEachRef(type, record, [&](const Field& f, const Field& top, const Json& v, const std::string& path) {
     // Read-only references are derived from others that are checked themselves.
     if (!lookup_error || !v.is_number_integer() || top.read_only) return;
@@ -365,7 +366,8 @@ Status Records::CheckStored(Transaction& tx, const EntityType& type, const Json&
     auto target = tx.Find(f.ref, target_id, true);
     if (!target) {
       lookup_error = tl::unexpected(target.error());
-    } else if (!*target) {
+    } else if (!*target || (principal && !MaySee(*principal, *domain::Registry::Get().ByName(f.ref), **target))) {
+      // A user refers only to what they may see.
       bad.push_back({path, "no " + f.ref + " with id " + std::to_string(target_id)});
     } else if (!(**target)["deleted_at"].is_null()) {
       bad.push_back({path, f.ref + " " + std::to_string(target_id) + " is in the trash"});
