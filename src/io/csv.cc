@@ -80,6 +80,20 @@ Json ParseLabelledNames(const std::string& cell, const domain::ReferenceData& re
   return out;
 }
 
+// Whether `whole`, what a column of the whole field (custom, names, identifiers) may have put in
+// the row, can take the cell of a column for one part of it (custom.NAME, names.en,
+// identifiers.partyfacts): nothing yet, or an object (`object`) or a list; else a problem.
+bool Fits(const Json& whole, bool object, const std::string& name, const Target& t, int64_t line,
+          std::vector<store::ImportProblem>* problems) {
+  if (whole.is_null() || (object ? whole.is_object() : whole.is_array())) return true;
+  const std::string kind = whole.type_name();
+  problems->push_back({line, t.Name(),
+                       "cannot be added to " + name + ": its column gives " +
+                           (kind.starts_with('a') || kind.starts_with('o') ? "an " : "a ") + kind +
+                           ", not " + (object ? "an object" : "a list")});
+  return false;
+}
+
 std::vector<std::string> SplitList(const std::string& cell) {
   std::vector<std::string> out;
   size_t start = 0;
@@ -236,6 +250,7 @@ bool CsvSource::MakeRow(int64_t start, const std::vector<std::string>& cells, st
     }
     // A custom field's cell goes into the row's `custom` object.
     Json& holder = t.field->custom ? row->values["custom"] : row->values;
+    if (t.field->custom && !Fits(holder, true, "custom", t, start, problems)) return false;
     if (t.field->type == FieldType::kCountry) {
       const std::string code(Trim(cells[i]));
       if (auto alpha2 = ref_.ResolveCountry(code)) {
@@ -259,6 +274,10 @@ bool CsvSource::MakeRow(int64_t start, const std::vector<std::string>& cells, st
       return false;
     }
     Json& slot = holder[t.field->name];
+    if (!t.sub.empty() && !Fits(slot, t.field->type == FieldType::kMultilingualText, t.field->name, t,
+                                start, problems)) {
+      return false;
+    }
     if (t.field->type == FieldType::kIdentifiers && !t.sub.empty()) {
       slot.push_back({{"scheme", t.sub}, {"value", *v}});
     } else if (!t.sub.empty()) {
