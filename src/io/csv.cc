@@ -107,6 +107,25 @@ std::vector<std::string> SplitList(const std::string& cell) {
   return out;
 }
 
+// A cell holding JSON (a list, an object). Values nest a few levels at most (an item's parts);
+// deeper ones are refused here, because copying or printing JSON recurses once per level and a
+// cell nested hundreds of thousands deep would overflow the stack.
+tl::expected<Json, std::string> ParseCell(const std::string& text) {
+  constexpr int kMaxDepth = 32;
+  bool too_deep = false;
+  Json j = Json::parse(
+      text,
+      [&](int depth, Json::parse_event_t, Json&) {
+        // Returning false discards the value, so what is kept stays shallow.
+        if (depth > kMaxDepth) too_deep = true;
+        return !too_deep;
+      },
+      false);
+  if (j.is_discarded()) return tl::unexpected(std::string("is not valid JSON"));
+  if (too_deep) return tl::unexpected("is nested more than " + std::to_string(kMaxDepth) + " levels deep");
+  return j;
+}
+
 // Converts one cell to the JSON input for its target; on failure, the reason.
 tl::expected<Json, std::string> CellValue(const Target& t, const std::string& cell,
                                           const domain::ReferenceData& ref) {
@@ -132,11 +151,7 @@ tl::expected<Json, std::string> CellValue(const Target& t, const std::string& ce
       return tl::unexpected("expected true or false, got \"" + text + "\"");
     }
     case FieldType::kMultilingualText:
-      if (json_like) {
-        Json j = Json::parse(text, nullptr, false);
-        if (j.is_discarded()) return tl::unexpected(std::string("is not valid JSON"));
-        return j;
-      }
+      if (json_like) return ParseCell(text);
       return ParseLabelledNames(text, ref);
     case FieldType::kTextList:
     case FieldType::kRefList:
@@ -146,9 +161,7 @@ tl::expected<Json, std::string> CellValue(const Target& t, const std::string& ce
     case FieldType::kMoney: {
       if (json_like || f.type == FieldType::kMoney || f.type == FieldType::kObjects ||
           f.type == FieldType::kCustom) {
-        Json j = Json::parse(text, nullptr, false);
-        if (j.is_discarded()) return tl::unexpected(std::string("is not valid JSON"));
-        return j;
+        return ParseCell(text);
       }
       Json arr = Json::array();
       for (const std::string& part : SplitList(text)) {

@@ -128,5 +128,20 @@ TEST(ReadCsv, RefusesAPartColumnWhoseWholeFieldColumnIsOfAnotherKind) {
   EXPECT_EQ(r->problems[0].reason, "cannot be added to identifiers: its column gives an object, not a list");
 }
 
+// Copying JSON recurses once per level: a cell nested a million deep overflowed the stack.
+TEST(ReadCsv, RefusesJsonCellsNestedTooDeep) {
+  const int depth = 1'000'000;
+  auto r = Read("name,kind,tags\nA,ngo," + std::string(depth, '[') + std::string(depth, ']') + "\n");
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_TRUE(r->rows.empty());
+  ASSERT_EQ(r->problems.size(), 1u);
+  EXPECT_EQ(r->problems[0].line, 2);
+  EXPECT_EQ(r->problems[0].field, "tags");
+  EXPECT_EQ(r->problems[0].reason, "is nested more than 32 levels deep");
+  auto ok = Read("name,kind,tags\nA,ngo,\"[\"\"a\"\"]\"\n");
+  ASSERT_TRUE(ok.has_value()) << ok.error().message;
+  EXPECT_EQ(ok->rows[0].values["tags"], Json({"a"}));
+}
+
 }  // namespace
 }  // namespace amity::io
