@@ -107,10 +107,11 @@ std::vector<std::string> SplitList(const std::string& cell) {
   return out;
 }
 
-// A cell holding JSON (a list, an object). Values nest a few levels at most (an item's parts);
-// deeper ones are refused here, because copying or printing JSON recurses once per level and a
-// cell nested hundreds of thousands deep would overflow the stack.
-tl::expected<Json, std::string> ParseCell(const std::string& text) {
+// JSON from a file: a cell holding a list or an object, or a line of JSON lines. Records nest a
+// few levels at most (an item's parts); deeper values are refused here, because copying or
+// printing JSON recurses once per level and one nested hundreds of thousands deep would overflow
+// the stack.
+tl::expected<Json, std::string> ParseJson(const std::string& text) {
   constexpr int kMaxDepth = 32;
   bool too_deep = false;
   Json j = Json::parse(
@@ -151,7 +152,7 @@ tl::expected<Json, std::string> CellValue(const Target& t, const std::string& ce
       return tl::unexpected("expected true or false, got \"" + text + "\"");
     }
     case FieldType::kMultilingualText:
-      if (json_like) return ParseCell(text);
+      if (json_like) return ParseJson(text);
       return ParseLabelledNames(text, ref);
     case FieldType::kTextList:
     case FieldType::kRefList:
@@ -161,7 +162,7 @@ tl::expected<Json, std::string> CellValue(const Target& t, const std::string& ce
     case FieldType::kMoney: {
       if (json_like || f.type == FieldType::kMoney || f.type == FieldType::kObjects ||
           f.type == FieldType::kCustom) {
-        return ParseCell(text);
+        return ParseJson(text);
       }
       Json arr = Json::array();
       for (const std::string& part : SplitList(text)) {
@@ -353,16 +354,16 @@ Result<bool> JsonLinesSource::Next(store::ImportRow* row, std::vector<store::Imp
   while (std::getline(in_, text)) {
     ++line_;
     if (Trim(text).empty()) continue;
-    Json j = Json::parse(text, nullptr, false);
-    if (j.is_discarded()) {
-      problems->push_back({line_, "", IsValidUtf8(text) ? "is not valid JSON" : "is not valid UTF-8"});
+    auto j = ParseJson(text);
+    if (!j) {
+      problems->push_back({line_, "", IsValidUtf8(text) ? j.error() : "is not valid UTF-8"});
       continue;
     }
-    if (!j.is_object()) {
+    if (!j->is_object()) {
       problems->push_back({line_, "", "expected a JSON object"});
       continue;
     }
-    *row = store::ImportRow{line_, std::move(j)};
+    *row = store::ImportRow{line_, std::move(*j)};
     return true;
   }
   return false;

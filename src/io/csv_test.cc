@@ -143,5 +143,22 @@ TEST(ReadCsv, RefusesJsonCellsNestedTooDeep) {
   EXPECT_EQ(ok->rows[0].values["tags"], Json({"a"}));
 }
 
+// The same for JSON lines: a deeply nested value (the uuid, which Records::Import copies)
+// overflowed the stack.
+TEST(JsonLinesSource, RefusesLinesNestedTooDeep) {
+  const int depth = 1'000'000;
+  std::istringstream in("{\"name\": \"A\", \"uuid\": " + std::string(depth, '[') + std::string(depth, ']') +
+                        "}\n{\"name\": \"B\"}\n");
+  JsonLinesSource source(in);
+  auto r = ReadAll(source);
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  ASSERT_EQ(r->problems.size(), 1u);
+  EXPECT_EQ(r->problems[0].line, 1);
+  EXPECT_EQ(r->problems[0].field, "");
+  EXPECT_EQ(r->problems[0].reason, "is nested more than 32 levels deep");
+  ASSERT_EQ(r->rows.size(), 1u);
+  EXPECT_EQ(r->rows[0].values, Json({{"name", "B"}}));
+}
+
 }  // namespace
 }  // namespace amity::io
