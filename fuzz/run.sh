@@ -26,7 +26,7 @@ seed() {
     json_body|query)
       awk -v out="$dir" -v t="$t" '
         function flush() { if (body != "" && t == "json_body") { n++; print body > (out "/test-" n); close(out "/test-" n) } body = ""; in_req = 0 }
-        { gsub(/\{\{[a-z_]+\}\}/, "1") }
+        { gsub(/\{\{[A-Za-z0-9_]+\}\}/, "1") }
         /^(GET|HEAD) / && t == "query" { n++; f = out "/test-" n; printf "%s", $2 > f; close(f) }
         /^=>|^###/ { flush() }
         in_req && (body != "" || $0 !~ /^[A-Za-z-]+: /) { body = body $0 "\n" }
