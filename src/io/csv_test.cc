@@ -100,8 +100,9 @@ TEST(ReadCsv, RefusesUnknownColumnsAndMalformedQuotes) {
   EXPECT_FALSE(Read("").has_value());
 }
 
-// Found by fuzz_csv_import: a column of the whole field (custom, names, identifiers) that gives a
-// value of another kind than a column of one of its parts needs threw out of the reader.
+// Seen while writing fuzz_csv_import (which reproduces it): a column of the whole field (custom,
+// names, identifiers) giving a value of another kind than its part columns need threw out of the
+// reader.
 TEST(ReadCsv, RefusesAPartColumnWhoseWholeFieldColumnIsOfAnotherKind) {
   const std::vector<domain::Field> custom = {domain::CustomFieldOf(
       {{"entity", "organisation"}, {"name", "tet_greeting"}, {"type", "boolean"}, {"label", {{"en", "Tết"}}}})};
