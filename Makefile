@@ -5,9 +5,11 @@ DATA     ?= amity-data
 LISTEN   ?= 127.0.0.1:8080
 BUILD    := build
 ASAN     := build-asan
+FUZZ     := build-fuzz
+FUZZ_SECONDS ?= 60
 CMAKE    := cmake -G Ninja -Wno-dev
 
-.PHONY: all build run test test-release test-asan deps deps-test asan npm bench clean
+.PHONY: all build run test test-release test-asan deps deps-test deps-fuzz asan npm bench fuzz clean
 
 all: build
 
@@ -16,6 +18,9 @@ deps:
 
 deps-test:
 	@scripts/deps.sh test
+
+deps-fuzz:
+	@scripts/deps.sh fuzz
 
 $(BUILD)/build.ninja: | deps
 	$(CMAKE) -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
@@ -52,5 +57,14 @@ bench: build
 	@scripts/deps.sh bench
 	bench/amity-bench.sh
 
+# The libFuzzer targets (fuzz/README.md), built with clang, each run FUZZ_SECONDS; fails on a crash.
+$(FUZZ)/build.ninja: | deps-fuzz
+	CC=clang CXX=clang++ $(CMAKE) -S . -B $(FUZZ) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAMITY_FUZZ=ON \
+	  -DAMITY_BENCH=OFF
+
+fuzz: deps-fuzz $(FUZZ)/build.ninja
+	cmake --build $(FUZZ) -j$(JOBS) --target fuzz_json_body fuzz_query fuzz_csv_import
+	FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run.sh $(FUZZ)
+
 clean:
-	rm -rf $(BUILD) $(ASAN)
+	rm -rf $(BUILD) $(ASAN) $(FUZZ)

@@ -18,6 +18,14 @@ function(amity_test name)
                        WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
 endfunction()
 
+# amity_fuzzer(NAME SOURCES ... DEPS ...): a libFuzzer target (only with AMITY_FUZZ, under clang).
+function(amity_fuzzer name)
+  cmake_parse_arguments(A "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${A_SOURCES})
+  target_link_libraries(${name} PRIVATE ${A_DEPS})
+  target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+endfunction()
+
 # amity_embed(TARGET NAMESPACE FILES ...): compiles files into the binary as
 # `std::string_view <namespace>::Get(std::string_view name)` plus a list of names.
 function(amity_embed target ns)

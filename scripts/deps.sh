@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Amity needs that are missing (as root, or through sudo).
 # Usage: scripts/deps.sh [build|test|bench]   (each includes the ones before it)
+#        scripts/deps.sh fuzz                  (build, and clang with libFuzzer: make fuzz)
 set -euo pipefail
 level=${1:-build}
 pkgs=(g++ make cmake ninja-build pkg-config
@@ -10,6 +11,7 @@ pkgs=(g++ make cmake ninja-build pkg-config
 case "$level" in
   test|bench) pkgs+=(nodejs npm postgresql) ;;&
   bench) pkgs+=(wrk nginx-light python3) ;;
+  fuzz) pkgs+=(clang libclang-rt-dev llvm) ;;  # llvm: llvm-symbolizer for the sanitizers' reports
 esac
 missing=()
 for p in "${pkgs[@]}"; do

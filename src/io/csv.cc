@@ -80,6 +80,20 @@ Json ParseLabelledNames(const std::string& cell, const domain::ReferenceData& re
   return out;
 }
 
+// Whether `whole`, what a column of the whole field (custom, names, identifiers) may have put in
+// the row, can take the cell of a column for one part of it (custom.NAME, names.en,
+// identifiers.partyfacts): nothing yet, or an object (`object`) or a list; else a problem.
+bool Fits(const Json& whole, bool object, const std::string& name, const Target& t, int64_t line,
+          std::vector<store::ImportProblem>* problems) {
+  if (whole.is_null() || (object ? whole.is_object() : whole.is_array())) return true;
+  const std::string kind = whole.type_name();
+  problems->push_back({line, t.Name(),
+                       "cannot be added to " + name + ": its column gives " +
+                           (kind.starts_with('a') || kind.starts_with('o') ? "an " : "a ") + kind +
+                           ", not " + (object ? "an object" : "a list")});
+  return false;
+}
+
 std::vector<std::string> SplitList(const std::string& cell) {
   std::vector<std::string> out;
   size_t start = 0;
@@ -91,6 +105,26 @@ std::vector<std::string> SplitList(const std::string& cell) {
     start = end + 1;
   }
   return out;
+}
+
+// JSON from a file: a cell holding a list or an object, or a line of JSON lines. Records nest a
+// few levels at most (an item's parts); deeper values are refused here, because copying or
+// printing JSON recurses once per level and one nested hundreds of thousands deep would overflow
+// the stack.
+tl::expected<Json, std::string> ParseJson(const std::string& text) {
+  constexpr int kMaxDepth = 32;
+  bool too_deep = false;
+  Json j = Json::parse(
+      text,
+      [&](int depth, Json::parse_event_t, Json&) {
+        // Returning false discards the value, so what is kept stays shallow.
+        if (depth > kMaxDepth) too_deep = true;
+        return !too_deep;
+      },
+      false);
+  if (j.is_discarded()) return tl::unexpected(std::string("is not valid JSON"));
+  if (too_deep) return tl::unexpected("is nested more than " + std::to_string(kMaxDepth) + " levels deep");
+  return j;
 }
 
 // Converts one cell to the JSON input for its target; on failure, the reason.
@@ -118,11 +152,7 @@ tl::expected<Json, std::string> CellValue(const Target& t, const std::string& ce
       return tl::unexpected("expected true or false, got \"" + text + "\"");
     }
     case FieldType::kMultilingualText:
-      if (json_like) {
-        Json j = Json::parse(text, nullptr, false);
-        if (j.is_discarded()) return tl::unexpected(std::string("is not valid JSON"));
-        return j;
-      }
+      if (json_like) return ParseJson(text);
       return ParseLabelledNames(text, ref);
     case FieldType::kTextList:
     case FieldType::kRefList:
@@ -132,9 +162,7 @@ tl::expected<Json, std::string> CellValue(const Target& t, const std::string& ce
     case FieldType::kMoney: {
       if (json_like || f.type == FieldType::kMoney || f.type == FieldType::kObjects ||
           f.type == FieldType::kCustom) {
-        Json j = Json::parse(text, nullptr, false);
-        if (j.is_discarded()) return tl::unexpected(std::string("is not valid JSON"));
-        return j;
+        return ParseJson(text);
       }
       Json arr = Json::array();
       for (const std::string& part : SplitList(text)) {
@@ -236,6 +264,7 @@ bool CsvSource::MakeRow(int64_t start, const std::vector<std::string>& cells, st
     }
     // A custom field's cell goes into the row's `custom` object.
     Json& holder = t.field->custom ? row->values["custom"] : row->values;
+    if (t.field->custom && !Fits(holder, true, "custom", t, start, problems)) return false;
     if (t.field->type == FieldType::kCountry) {
       const std::string code(Trim(cells[i]));
       if (auto alpha2 = ref_.ResolveCountry(code)) {
@@ -259,6 +288,10 @@ bool CsvSource::MakeRow(int64_t start, const std::vector<std::string>& cells, st
       return false;
     }
     Json& slot = holder[t.field->name];
+    if (!t.sub.empty() && !Fits(slot, t.field->type == FieldType::kMultilingualText, t.field->name, t,
+                                start, problems)) {
+      return false;
+    }
     if (t.field->type == FieldType::kIdentifiers && !t.sub.empty()) {
       slot.push_back({{"scheme", t.sub}, {"value", *v}});
     } else if (!t.sub.empty()) {
@@ -321,16 +354,16 @@ Result<bool> JsonLinesSource::Next(store::ImportRow* row, std::vector<store::Imp
   while (std::getline(in_, text)) {
     ++line_;
     if (Trim(text).empty()) continue;
-    Json j = Json::parse(text, nullptr, false);
-    if (j.is_discarded()) {
-      problems->push_back({line_, "", IsValidUtf8(text) ? "is not valid JSON" : "is not valid UTF-8"});
+    auto j = ParseJson(text);
+    if (!j) {
+      problems->push_back({line_, "", IsValidUtf8(text) ? j.error() : "is not valid UTF-8"});
       continue;
     }
-    if (!j.is_object()) {
+    if (!j->is_object()) {
       problems->push_back({line_, "", "expected a JSON object"});
       continue;
     }
-    *row = store::ImportRow{line_, std::move(j)};
+    *row = store::ImportRow{line_, std::move(*j)};
     return true;
   }
   return false;

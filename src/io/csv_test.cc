@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "domain/custom.h"
 #include "domain/registry.h"
 #include "io/csv.h"
 #include "io/iso_codes.h"
@@ -97,6 +98,67 @@ TEST(ReadCsv, RefusesUnknownColumnsAndMalformedQuotes) {
   ASSERT_FALSE(stray.has_value());
   EXPECT_EQ(stray.error().fields[0].field, "line 2");
   EXPECT_FALSE(Read("").has_value());
+}
+
+// Seen while writing fuzz_csv_import (which reproduces it): a column of the whole field (custom,
+// names, identifiers) giving a value of another kind than its part columns need threw out of the
+// reader.
+TEST(ReadCsv, RefusesAPartColumnWhoseWholeFieldColumnIsOfAnotherKind) {
+  const std::vector<domain::Field> custom = {domain::CustomFieldOf(
+      {{"entity", "organisation"}, {"name", "tet_greeting"}, {"type", "boolean"}, {"label", {{"en", "Tết"}}}})};
+  CsvMapping m;
+  m.custom = &custom;
+  auto r = Read("name,kind,custom,custom.tet_greeting\nA,ngo,5,yes\n", m);
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_TRUE(r->rows.empty());
+  ASSERT_EQ(r->problems.size(), 1u);
+  EXPECT_EQ(r->problems[0].line, 2);
+  EXPECT_EQ(r->problems[0].field, "custom.tet_greeting");
+  EXPECT_EQ(r->problems[0].reason, "cannot be added to custom: its column gives a number, not an object");
+
+  r = Read("name,kind,names,names.en\nA,ngo,[1],B\n");
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  ASSERT_EQ(r->problems.size(), 1u);
+  EXPECT_EQ(r->problems[0].field, "names");
+  EXPECT_EQ(r->problems[0].reason, "cannot be added to names: its column gives an array, not an object");
+
+  r = Read("name,kind,identifiers,identifiers.partyfacts\nA,ngo,\"{\"\"a\"\": 1}\",4898\n");
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  ASSERT_EQ(r->problems.size(), 1u);
+  EXPECT_EQ(r->problems[0].field, "identifiers");
+  EXPECT_EQ(r->problems[0].reason, "cannot be added to identifiers: its column gives an object, not a list");
+}
+
+// Copying JSON recurses once per level: a cell nested a million deep overflowed the stack.
+TEST(ReadCsv, RefusesJsonCellsNestedTooDeep) {
+  const int depth = 1'000'000;
+  auto r = Read("name,kind,tags\nA,ngo," + std::string(depth, '[') + std::string(depth, ']') + "\n");
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_TRUE(r->rows.empty());
+  ASSERT_EQ(r->problems.size(), 1u);
+  EXPECT_EQ(r->problems[0].line, 2);
+  EXPECT_EQ(r->problems[0].field, "tags");
+  EXPECT_EQ(r->problems[0].reason, "is nested more than 32 levels deep");
+  auto ok = Read("name,kind,tags\nA,ngo,\"[\"\"a\"\"]\"\n");
+  ASSERT_TRUE(ok.has_value()) << ok.error().message;
+  EXPECT_EQ(ok->rows[0].values["tags"], Json({"a"}));
+}
+
+// The same for JSON lines: a deeply nested value (the uuid, which Records::Import copies)
+// overflowed the stack.
+TEST(JsonLinesSource, RefusesLinesNestedTooDeep) {
+  const int depth = 1'000'000;
+  std::istringstream in("{\"name\": \"A\", \"uuid\": " + std::string(depth, '[') + std::string(depth, ']') +
+                        "}\n{\"name\": \"B\"}\n");
+  JsonLinesSource source(in);
+  auto r = ReadAll(source);
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  ASSERT_EQ(r->problems.size(), 1u);
+  EXPECT_EQ(r->problems[0].line, 1);
+  EXPECT_EQ(r->problems[0].field, "");
+  EXPECT_EQ(r->problems[0].reason, "is nested more than 32 levels deep");
+  ASSERT_EQ(r->rows.size(), 1u);
+  EXPECT_EQ(r->rows[0].values, Json({{"name", "B"}}));
 }
 
 }  // namespace
