@@ -429,6 +429,8 @@ Result<NewSecret> Accounts::Login(const std::string& name, const std::string& pa
   ASSIGN_OR_RETURN(std::unique_ptr<Transaction> tx, store_.BeginWrite());
   if (!good || rows[0][2].get<int64_t>() != 0) {
     const char* why = !good ? "wrong name or password" : "this account is disabled";
+    // Failures older than the window count for nothing any more.
+    RETURN_IF_ERROR(tx->Rows("DELETE FROM login_failure WHERE at <= ?", {since}));
     RETURN_IF_ERROR(tx->Rows("INSERT INTO login_failure (account, client, at) VALUES (?, ?, ?)", {name, client, now}));
     RETURN_IF_ERROR(Audit(*tx, actor, "login_failed", {{"user", name}, {"reason", why}}));
     RETURN_IF_ERROR(tx->Commit());
@@ -436,6 +438,9 @@ Result<NewSecret> Accounts::Login(const std::string& name, const std::string& pa
   }
   const int64_t account = rows[0][0].get<int64_t>();
   RETURN_IF_ERROR(tx->Rows("DELETE FROM login_failure WHERE account = ?", {name}));
+  // Sessions that ended more than 30 days ago are forgotten (their logins stay in the audit log).
+  RETURN_IF_ERROR(tx->Rows("DELETE FROM credential WHERE kind = 'session' AND expires_at < ?",
+                           {FormatRfc3339Millis(clock_.NowMillis() - int64_t{30} * 86400 * 1000)}));
   NewSecret out;
   out.secret = RandomSecret(32);
   out.csrf = RandomSecret(24);
