@@ -108,9 +108,23 @@ Result<store::Grant> GrantFrom(const Json& body) {
 
 tl::unexpected<Error> Denied(const std::string& why) { return Fail(ErrorCode::kPermissionDenied, why); }
 
-// Whether `p` administers every unit `grants` name (so may manage that user).
+// Whether `p` may give (or manage a user who holds) each of `grants`: an admin of its unit, with
+// clearance for that unit when the grant carries clearance, and an admin of the root unit for an
+// auditor role. Anything less would let an admin make (or take over) an account that sees more
+// than the admin does, or one that audits the admin's own work.
 bool Administers(const Principal& p, const std::vector<store::Grant>& grants) {
-  return std::all_of(grants.begin(), grants.end(), [&](const store::Grant& g) { return p.admin.Has(g.unit) && (g.unit || p.admin.all); });
+  return std::all_of(grants.begin(), grants.end(), [&](const store::Grant& g) {
+    if (g.role == store::Role::kAuditor && !p.admin.all) return false;
+    if (g.clearance && !p.restricted.Has(g.unit)) return false;
+    return p.admin.Has(g.unit);
+  });
+}
+
+// Why `p` may not give `grant`.
+std::string WhyNotGrant(const Principal& p, const store::Grant& g) {
+  if (g.role == store::Role::kAuditor && !p.admin.all) return "auditor roles are granted by admins of the root unit";
+  if (p.admin.Has(g.unit) && g.clearance) return "you may grant clearance only where you hold it";
+  return "you may grant roles only on units you administer";
 }
 
 }  // namespace
@@ -120,7 +134,8 @@ Result<Authenticated> Api::Authenticate(const Request& req) {
   std::string secret;
   bool cookie = false;
   if (!authorization.empty()) {
-    if (!authorization.starts_with("Bearer ") || authorization.size() <= 7) {
+    // The scheme is case-insensitive (RFC 9110 §11.1).
+    if (authorization.size() <= 7 || AsciiLower(authorization.substr(0, 7)) != "bearer ") {
       return Fail(ErrorCode::kUnauthenticated, "Authorization must be \"Bearer <token>\"");
     }
     secret = std::string(Trim(std::string_view(authorization).substr(7)));
@@ -162,12 +177,13 @@ Response Api::HandleLogin(const Request& req) {
   if (!password) return ErrorResponse(password.error());
   auto session = accounts_.Login(*name, *password, req.remote);
   if (!session) {
-    Response r = ErrorResponse(session.error());
-    if (session.error().code == ErrorCode::kResourceExhausted) {
-      const int64_t until = ParseRfc3339Millis(session.error().fields[0].reason);
-      const int64_t seconds = std::max<int64_t>(1, (until - records_.clock().NowMillis() + 999) / 1000);
-      r.With("Retry-After", std::to_string(seconds));
-    }
+    if (session.error().code != ErrorCode::kResourceExhausted) return ErrorResponse(session.error());
+    // The store says until when (its one "retry_after" field): a header, not a field error.
+    const Error& e = session.error();
+    const int64_t until = e.fields.empty() ? 0 : ParseRfc3339Millis(e.fields[0].reason);
+    const int64_t seconds = std::max<int64_t>(1, (until - records_.clock().NowMillis() + 999) / 1000);
+    Response r = ProblemResponse(429, e.message);
+    r.With("Retry-After", std::to_string(seconds));
     return r;
   }
   auto who = accounts_.Authenticate(session->secret);
@@ -233,7 +249,7 @@ Response Api::HandleAccess(const Request& req, const std::vector<std::string>& s
       if (!password) return ErrorResponse(password.error());
       auto grant = GrantFrom(*body);
       if (!grant) return ErrorResponse(grant.error());
-      if (!Administers(p, {*grant})) return ErrorResponse(Denied("you may grant roles only on units you administer").value());
+      if (!Administers(p, {*grant})) return ErrorResponse(Denied(WhyNotGrant(p, *grant)).value());
       if (auto st = accounts_.AddUser(*name, *password, *grant, actor); !st) return ErrorResponse(st.error());
       auto user = accounts_.User(*name);
       if (!user) return ErrorResponse(user.error());
@@ -257,24 +273,35 @@ Response Api::HandleAccess(const Request& req, const std::vector<std::string>& s
       auto body = body_or();
       if (!body) return ErrorResponse(body.error());
       if (auto st = OnlyFields(*body, {"password", "current_password", "disabled"}); !st) return ErrorResponse(st.error());
+      // Everything is checked before anything is written.
       auto password = StringField(*body, "password", false);
       if (!password) return ErrorResponse(password.error());
-      if (!manages) {
-        // One's own password, with the current one.
-        if (body->contains("disabled")) return ErrorResponse(Denied("only an admin may disable or enable a user").value());
+      const bool new_password = body->contains("password") && !(*body)["password"].is_null();
+      std::optional<bool> disabled;
+      if (body->contains("disabled") && !(*body)["disabled"].is_null()) {
+        if (!manages) return ErrorResponse(Denied("only an admin may disable or enable a user").value());
+        auto d = BoolField(*body, "disabled");
+        if (!d) return ErrorResponse(d.error());
+        if (self && *d) return ErrorResponse(Invalid("disabled", "you cannot disable yourself").value());
+        disabled = *d;
+      }
+      if (new_password && self && accounts_.HasPassword(name)) {
+        // One's own password, admins' too, only with the current one: a session left open or a
+        // stolen token must not be enough to take the account over.
         auto current = StringField(*body, "current_password", true);
         if (!current) return ErrorResponse(current.error());
         if (!accounts_.PasswordIs(name, *current)) {
           return ErrorResponse(Invalid("current_password", "is not the current password").value());
         }
+      } else if (body->contains("current_password") && !new_password) {
+        return ErrorResponse(Invalid("current_password", "goes with a new password").value());
       }
-      if (!password->empty()) {
-        if (auto st = accounts_.SetPassword(name, *password, actor); !st) return ErrorResponse(st.error());
+      if (new_password) {
+        // The session that changes its own password stays open; every other one ends.
+        const int64_t keep = self && who.kind == "session" ? who.credential_id : 0;
+        if (auto st = accounts_.SetPassword(name, *password, actor, keep); !st) return ErrorResponse(st.error());
       }
-      if (body->contains("disabled")) {
-        auto disabled = BoolField(*body, "disabled");
-        if (!disabled) return ErrorResponse(disabled.error());
-        if (self && *disabled) return ErrorResponse(Invalid("disabled", "you cannot disable yourself").value());
+      if (disabled) {
         if (auto st = accounts_.SetDisabled(name, *disabled, actor); !st) return ErrorResponse(st.error());
       }
       auto user = accounts_.User(name);
@@ -283,13 +310,15 @@ Response Api::HandleAccess(const Request& req, const std::vector<std::string>& s
     }
     if (seg.size() == 3 && seg[2] == "grants") {
       if (!manages) return ErrorResponse(Denied("managing roles needs an admin role").value());
+      // Nobody changes their own roles: no admin raises themselves, none locks themselves out.
+      if (self) return ErrorResponse(Denied("you cannot change your own roles; ask another admin").value());
       if (m != "POST" && m != "DELETE") return MethodNotAllowed("POST, DELETE");
       auto body = body_or();
       if (!body) return ErrorResponse(body.error());
       if (auto st = OnlyFields(*body, {"role", "unit", "clearance"}); !st) return ErrorResponse(st.error());
       auto grant = GrantFrom(*body);
       if (!grant) return ErrorResponse(grant.error());
-      if (!Administers(p, {*grant})) return ErrorResponse(Denied("you may grant roles only on units you administer").value());
+      if (!Administers(p, {*grant})) return ErrorResponse(Denied(WhyNotGrant(p, *grant)).value());
       auto st = m == "POST" ? accounts_.AddGrant(name, *grant, actor) : accounts_.RemoveGrant(name, *grant, actor);
       if (!st) return ErrorResponse(st.error());
       auto user = accounts_.User(name);
@@ -335,7 +364,7 @@ Response Api::HandleAccess(const Request& req, const std::vector<std::string>& s
       auto token = accounts_.CreateToken(*user, *read_only, days, *label, actor);
       if (!token) return ErrorResponse(token.error());
       return JsonResponse(201, {{"id", token->id}, {"user", *user}, {"token", token->secret},
-                                {"read_only", *read_only},
+                                {"label", label->empty() ? Json() : Json(*label)}, {"read_only", *read_only},
                                 {"expires_at", token->expires_at.empty() ? Json() : Json(token->expires_at)}});
     }
     if (seg.size() == 2) {

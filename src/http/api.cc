@@ -337,7 +337,6 @@ Response Api::Handle(const Request& req) {
       r = HandleLogin(req);
     } else if (auto who = Authenticate(req); !who) {
       r = ErrorResponse(who.error());
-      if (r.status == 401) r.With("WWW-Authenticate", "Bearer realm=\"amity\"");
     } else {
       const store::AccessScope scope(&who->principal);
       const bool access = !segments.empty() && (segments[0] == "auth" || segments[0] == "users" ||
@@ -351,6 +350,8 @@ Response Api::Handle(const Request& req) {
   } else {
     r = HandleStatic(req, target->path);
   }
+  // Every 401 names the scheme to authenticate with (RFC 9110 §15.5.2), a failed login's too.
+  if (r.status == 401) r.With("WWW-Authenticate", "Bearer realm=\"amity\"");
   // (The security headers are the server's: it sets them on every response, its own too.)
   if (r.status >= 400 || (target && target->path.starts_with("/api/"))) {
     bool has_cache = false;

@@ -222,8 +222,8 @@ Status Accounts::AddUser(const std::string& name, const std::string& password, c
   ASSIGN_OR_RETURN(std::unique_ptr<Transaction> tx, store_.BeginWrite());
   ASSIGN_OR_RETURN(std::vector<Json> taken, tx->Rows("SELECT id FROM account WHERE name = ?", {name}));
   if (!taken.empty()) {
-    return Fail(ErrorCode::kAlreadyExists, "name: a user named \"" + name + "\" exists",
-                {{"name", "already taken"}});
+    const std::string why = "a user named \"" + name + "\" already exists";
+    return Fail(ErrorCode::kAlreadyExists, "name: " + why, {{"name", why}});
   }
   RETURN_IF_ERROR(CheckGrantUnit(*tx, grant));
   const std::string now = Now();
@@ -239,17 +239,18 @@ Status Accounts::AddUser(const std::string& name, const std::string& password, c
   return tx->Commit();
 }
 
-Status Accounts::SetPassword(const std::string& name, const std::string& password, const Actor& by) {
+Status Accounts::SetPassword(const std::string& name, const std::string& password, const Actor& by,
+                             int64_t keep_session) {
   RETURN_IF_ERROR(CheckPassword(password));
   ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
   ASSIGN_OR_RETURN(std::unique_ptr<Transaction> tx, store_.BeginWrite());
   ASSIGN_OR_RETURN(int64_t id, AccountId(*tx, name));
   const std::string now = Now();
   RETURN_IF_ERROR(tx->Rows("UPDATE account SET password_hash = ?, updated_at = ? WHERE id = ?", {hash, now, id}));
-  // A new password ends every session opened with the old one.
+  // A new password ends every session opened with the old one (but the one that changed it).
   RETURN_IF_ERROR(tx->Rows("UPDATE credential SET revoked_at = ? WHERE account_id = ? AND kind = 'session' AND "
-                           "revoked_at IS NULL",
-                           {now, id}));
+                           "revoked_at IS NULL AND id <> ?",
+                           {now, id, keep_session}));
   RETURN_IF_ERROR(Audit(*tx, by, "user_passwd", {{"user", name}}));
   return tx->Commit();
 }
@@ -257,7 +258,15 @@ Status Accounts::SetPassword(const std::string& name, const std::string& passwor
 Status Accounts::SetDisabled(const std::string& name, bool disabled, const Actor& by) {
   ASSIGN_OR_RETURN(std::unique_ptr<Transaction> tx, store_.BeginWrite());
   ASSIGN_OR_RETURN(int64_t id, AccountId(*tx, name));
-  RETURN_IF_ERROR(tx->Rows("UPDATE account SET disabled = ?, updated_at = ? WHERE id = ?", {disabled ? 1 : 0, Now(), id}));
+  const std::string now = Now();
+  RETURN_IF_ERROR(tx->Rows("UPDATE account SET disabled = ?, updated_at = ? WHERE id = ?", {disabled ? 1 : 0, now, id}));
+  // Disabling ends the account's browser sessions, so enabling it again does not bring them
+  // back; its API tokens are only suspended (Authenticate refuses them while it is disabled).
+  if (disabled) {
+    RETURN_IF_ERROR(tx->Rows("UPDATE credential SET revoked_at = ? WHERE account_id = ? AND kind = 'session' AND "
+                             "revoked_at IS NULL",
+                             {now, id}));
+  }
   RETURN_IF_ERROR(Audit(*tx, by, disabled ? "user_disable" : "user_enable", {{"user", name}}));
   return tx->Commit();
 }
@@ -344,7 +353,7 @@ Result<bool> Accounts::AnyUser() {
 
 Result<NewSecret> Accounts::CreateToken(const std::string& user, bool read_only, std::optional<int64_t> days,
                                         const std::string& label, const Actor& by) {
-  if (days && (*days < 1 || *days > 3650)) return Invalid("expires", "expected a number of days from 1 to 3650");
+  if (days && (*days < 1 || *days > 3650)) return Invalid("expires_days", "expected a number of days from 1 to 3650");
   if (label.size() > 200) return Invalid("label", "must be at most 200 characters long");
   ASSIGN_OR_RETURN(std::unique_ptr<Transaction> tx, store_.BeginWrite());
   ASSIGN_OR_RETURN(int64_t account, AccountId(*tx, user));
@@ -455,6 +464,11 @@ Result<NewSecret> Accounts::Login(const std::string& name, const std::string& pa
   return out;
 }
 
+bool Accounts::HasPassword(const std::string& name) {
+  auto rows = store_.Rows("SELECT password_hash FROM account WHERE name = ?", {name});
+  return rows && !rows->empty() && (*rows)[0][0].is_string();
+}
+
 bool Accounts::PasswordIs(const std::string& name, const std::string& password) {
   auto rows = store_.Rows("SELECT password_hash FROM account WHERE name = ?", {name});
   if (!rows || rows->empty() || !(*rows)[0][0].is_string()) return false;
@@ -480,6 +494,8 @@ Result<Authenticated> Accounts::Authenticate(const std::string& secret) {
   const std::string kind = r[1].get<std::string>();
   const std::string what = kind == "session" ? "the session" : "the token";
   const int64_t now = clock_.NowMillis();
+  // A disabled account says so whatever state its credentials are in (disabling revokes sessions).
+  if (r[9].get<int64_t>() != 0) return Fail(ErrorCode::kUnauthenticated, "the account \"" + r[8].get<std::string>() + "\" is disabled");
   if (!r[7].is_null()) return Fail(ErrorCode::kUnauthenticated, what + " was revoked" + (kind == "session" ? "; log in again" : ""));
   if (r[6].is_string() && ParseRfc3339Millis(r[6].get<std::string>()) <= now) {
     return Fail(ErrorCode::kUnauthenticated, what + " expired at " + r[6].get<std::string>() + (kind == "session" ? "; log in again" : ""));
@@ -489,7 +505,6 @@ Result<Authenticated> Accounts::Authenticate(const std::string& secret) {
     return Fail(ErrorCode::kUnauthenticated,
                 "the session ended after " + std::to_string(policy_.idle_seconds / 60) + " minutes unused; log in again");
   }
-  if (r[9].get<int64_t>() != 0) return Fail(ErrorCode::kUnauthenticated, "the account \"" + r[8].get<std::string>() + "\" is disabled");
   Authenticated out;
   out.kind = kind;
   out.credential_id = r[0].get<int64_t>();

@@ -59,7 +59,10 @@ class Accounts {
   // Users. Names: 2 to 64 of letters, digits and . _ @ -; "cli", "demo", "system" are taken.
   // Passwords: 10 to 1024 bytes. An empty password leaves the account unable to log in.
   Status AddUser(const std::string& name, const std::string& password, const Grant& grant, const Actor& by);
-  Status SetPassword(const std::string& name, const std::string& password, const Actor& by);
+  // Ends the user's sessions but `keep_session` (the one a user changes their own password from).
+  Status SetPassword(const std::string& name, const std::string& password, const Actor& by,
+                     int64_t keep_session = 0);
+  // Disabling also ends the user's sessions; API tokens are refused while the account is disabled.
   Status SetDisabled(const std::string& name, bool disabled, const Actor& by);
   Status AddGrant(const std::string& name, const Grant& grant, const Actor& by);
   Status RemoveGrant(const std::string& name, const Grant& grant, const Actor& by);
@@ -85,6 +88,8 @@ class Accounts {
   Status Logout(const Authenticated& who, const std::string& client);
   // Whether `password` is the user's (a change of one's own password asks for the current one).
   bool PasswordIs(const std::string& name, const std::string& password);
+  // Whether the user has a password at all (an account made without one cannot log in).
+  bool HasPassword(const std::string& name);
 
   // The account a session cookie's or a bearer token's secret belongs to: kUnauthenticated with
   // why (unknown, expired, idle too long, revoked, account disabled).
