@@ -313,6 +313,74 @@ TEST(Cli, DumpsAndRestoresIntoANewDatabaseOnly) {
   EXPECT_TRUE(std::regex_search(uuids.out, std::regex("\"parent\":\"[0-9a-f-]{36}\""))) << uuids.out.substr(0, 300);
 }
 
+// Every file of a dump but the reference data, as one text (to look for what must not be there).
+std::string DumpedRecords(const std::filesystem::path& dir) {
+  std::string all;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (!entry.is_regular_file() || name == "countries.jsonl" || name == "subdivisions.jsonl") continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    all += s.str();
+  }
+  return all;
+}
+
+TEST(Cli, ExportsAndErasesAPersonOnRequest) {
+  TempDir dir;
+  Write(dir.File("persons.jsonl"),
+        "{\"family_name\": \"Phan\", \"given_name\": \"Sơn\", \"name_order\": \"vietnamese\", "
+        "\"email\": \"son.phan@example.org\", \"notes\": \"met in Vientiane\"}\n"
+        "{\"given_name\": \"Khamphan\"}\n");
+  ASSERT_EQ(Amity(dir, {"import", "persons", dir.File("persons.jsonl")}).exit_code, 0);
+  Write(dir.File("interactions.jsonl"),
+        "{\"date\": \"2024-03-12\", \"kind\": \"meeting\", \"title\": \"Preparing the visit\", \"persons\": [2, 1]}\n");
+  ASSERT_EQ(Amity(dir, {"import", "interactions", dir.File("interactions.jsonl")}).exit_code, 0);
+
+  Outcome exported = Amity(dir, {"person", "export", "1"});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  const nlohmann::json e = nlohmann::json::parse(exported.out);
+  EXPECT_EQ(e["person"]["name"], "Phan Sơn");
+  EXPECT_EQ(e["person"]["email"], "son.phan@example.org");
+  EXPECT_EQ(e["history"].size(), 1u);  // the creation
+  EXPECT_EQ(e["referenced_by"], nlohmann::json::parse(R"([{"entity": "interaction", "id": 1, "title": "Preparing the visit",
+                                                          "in_trash": false, "paths": ["persons[1]"]}])"));
+  EXPECT_EQ(Amity(dir, {"person", "export", "9"}).exit_code, 1);
+  EXPECT_EQ(Amity(dir, {"person", "export", "x"}).exit_code, 2);
+
+  // Erasing needs --yes, and writes nothing without it.
+  Outcome unconfirmed = Amity(dir, {"person", "erase", "1"});
+  EXPECT_EQ(unconfirmed.exit_code, 2);
+  EXPECT_EQ(unconfirmed.err, "amity: erasing person 1 cannot be undone; add --yes to erase it\n");
+  EXPECT_NE(Amity(dir, {"export", "persons", "--format", "jsonl"}).out.find("son.phan@example.org"), std::string::npos);
+  Outcome erased = Amity(dir, {"person", "erase", "1", "--yes"});
+  ASSERT_EQ(erased.exit_code, 0) << erased.err;
+  EXPECT_EQ(erased.out, "person 1 erased: now \"Erased person 1\" (version 2); their history keeps no personal values\n");
+  Outcome again = Amity(dir, {"person", "erase", "1", "--yes"});
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_EQ(again.err, "amity: person 1 is already erased; nothing held about them is left to erase\n");
+  EXPECT_EQ(Amity(dir, {"person", "erase", "9", "--yes"}).exit_code, 1);
+
+  // Both audited, as the command line; the other person and the interaction are untouched.
+  Outcome audit = Amity(dir, {"audit", "list"});
+  EXPECT_TRUE(std::regex_search(audit.out, std::regex("\"action\":\"person_export\",\"actor\":\"cli\"")))
+      << audit.out;
+  EXPECT_TRUE(std::regex_search(audit.out, std::regex("\"action\":\"person_erase\",\"actor\":\"cli\"")));
+  EXPECT_EQ(Amity(dir, {"audit", "verify"}).exit_code, 0);
+  const nlohmann::json after = nlohmann::json::parse(Amity(dir, {"person", "export", "1"}).out);
+  EXPECT_EQ(after["person"]["name"], "Erased person 1");
+  EXPECT_EQ(after["referenced_by"].size(), 1u);
+
+  // Nothing of the old values is left anywhere in the database's dump (history included).
+  ASSERT_EQ(Amity(dir, {"dump", dir.File("dump")}).exit_code, 0);
+  const std::string dumped = DumpedRecords(dir.File("dump"));
+  for (const char* gone : {"son.phan@example.org", "Phan", "Vientiane"}) {
+    EXPECT_EQ(dumped.find(gone), std::string::npos) << gone;
+  }
+  EXPECT_NE(dumped.find("Khamphan"), std::string::npos);
+}
+
 // `amity serve` on a new directory serves reference data only, and stops cleanly on SIGTERM.
 // `amity serve` as a separate process on a port the kernel picks; stopped with SIGTERM.
 class Served {

@@ -534,6 +534,32 @@ int RunAudit(const Globals& g, const std::string& command, int64_t after) {
   return kExitOk;
 }
 
+// `amity person export|erase ID`: a person's data on request, as GET …/persons/{id}/export and
+// POST …/persons/{id}/erase do, acting as "cli" (no role checks: whoever runs the command holds
+// the database).
+int RunPerson(const Globals& g, const std::string& command, int64_t id, bool yes) {
+  if (command == "erase" && !yes) {
+    std::fprintf(stderr, "amity: erasing person %lld cannot be undone; add --yes to erase it\n",
+                 static_cast<long long>(id));
+    return kExitUsage;
+  }
+  auto opened = Open(g);
+  if (!opened) return Report(opened.error());
+  const store::Actor actor{"cli"};
+  if (command == "export") {
+    auto exported = opened->records->ExportPerson(id, actor);
+    if (!exported) return Report(exported.error());
+    std::printf("%s\n", exported->dump(2, ' ', false, Json::error_handler_t::replace).c_str());
+    return kExitOk;
+  }
+  auto erased = opened->records->ErasePerson(id, std::nullopt, actor);
+  if (!erased) return Report(erased.error());
+  std::printf("person %lld erased: now \"%s\" (version %lld); their history keeps no personal values\n",
+              static_cast<long long>(id), (*erased)["name"].get<std::string>().c_str(),
+              static_cast<long long>((*erased)["version"].get<int64_t>()));
+  return kExitOk;
+}
+
 // The first start of a server on a database without users creates an admin of the root unit
 // and prints its password, once.
 Status FirstAdmin(store::Store& store) {
@@ -780,6 +806,19 @@ int Main(int argc, char** argv) {
   auto* audit_list = audit->add_subcommand("list", "print the entries as JSON lines");
   audit_list->add_option("--after", audit_after, "entries after this sequence number");
 
+  int64_t person_id = 0;
+  bool person_yes = false;
+  auto* person = app.add_subcommand("person", "a person's data on request: export it all, or erase it");
+  person->require_subcommand(1);
+  auto* person_export = person->add_subcommand(
+      "export", "print everything held about a person as JSON: the record, its history, the records "
+                "naming them, the audit entries about them (audited)");
+  person_export->add_option("id", person_id, "the person's id")->required()->check(CLI::PositiveNumber);
+  auto* person_erase = person->add_subcommand(
+      "erase", "anonymise a person in place and erase the values of their history (irreversible; audited)");
+  person_erase->add_option("id", person_id, "the person's id")->required()->check(CLI::PositiveNumber);
+  person_erase->add_flag("--yes", person_yes, "confirm: the person's data cannot be recovered afterwards");
+
   std::string backup_file;
   auto* backup = app.add_subcommand("backup", "copy the database consistently, even while serving");
   backup->add_option("file", backup_file, "backup file to create")->required();
@@ -840,6 +879,7 @@ int Main(int argc, char** argv) {
     (void)audit_verify;
     return RunAudit(g, *audit_list ? "list" : "verify", audit_after);
   }
+  if (*person) return RunPerson(g, *person_export ? "export" : "erase", person_id, person_yes);
   if (*backup) {
     if (fs::exists(backup_file)) {
       std::fprintf(stderr, "amity: %s exists; choose a new file\n", backup_file.c_str());

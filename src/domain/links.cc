@@ -1,5 +1,6 @@
 #include "domain/links.h"
 
+#include <algorithm>
 #include <set>
 #include <tuple>
 
@@ -47,6 +48,22 @@ std::string DateOf(const Json& holder, const std::string& field) {
 void ForEachRef(const EntityType& type, const Json& record,
                 const std::function<void(const Field&, const Field&, const Json&, const std::string&)>& fn) {
   WalkRecord(type, record, fn);
+}
+
+std::vector<const Field*> FieldsReferring(const EntityType& type, const std::string& target) {
+  std::function<bool(const Field&)> refers = [&](const Field& f) {
+    if ((f.type == FieldType::kRef || f.type == FieldType::kRefList) && f.ref == target) return true;
+    if (f.type != FieldType::kObjects) return false;
+    return std::any_of(f.parts.begin(), f.parts.end(), refers);
+  };
+  std::vector<const Field*> out;
+  for (const Field& f : type.fields) {
+    if (refers(f)) out.push_back(&f);
+  }
+  for (const Field& f : CommonFields()) {
+    if (refers(f)) out.push_back(&f);
+  }
+  return out;
 }
 
 void MapRefs(const EntityType& type, Json* record,

@@ -16,6 +16,10 @@ void ForEachRef(const EntityType& type, const Json& record,
                 const std::function<void(const Field& field, const Field& top, const Json& id,
                                          const std::string& path)>& fn);
 
+// The top-level fields of `type` (declared or common) that may hold a reference to a record of
+// type `target`, at any depth (a delegation's leader and members).
+std::vector<const Field*> FieldsReferring(const EntityType& type, const std::string& target);
+
 // Calls `fn` with every reference in `record` (as ForEachRef finds them), which it may rewrite
 // in place (an export writing the targets' uuids instead of their ids).
 void MapRefs(const EntityType& type, Json* record,

@@ -3,6 +3,8 @@
 // given name, a Chinese one is written and sorted family name first, and an English one is
 // written given name first and sorted by the family name. Nothing about anyone's opinions,
 // beliefs or loyalties is ever recorded (DESIGN.md, the boundary).
+#include "domain/person.h"
+
 #include "base/dates.h"
 #include "domain/declare.h"
 #include "domain/registry.h"
@@ -76,6 +78,43 @@ void CheckPerson(const Json& r, std::vector<FieldViolation>* out) {
 }
 
 }  // namespace
+
+Json ErasedPerson(const Json& person) {
+  Json out = person;
+  // Every declared field but the positions' organisations and dates, and the personal common
+  // fields. The name order is reset to the default: Vietnamese order says something about them.
+  for (const char* f : {"family_name", "middle_name", "names", "honorific", "country", "languages",
+                        "email", "phone", "consent_basis", "consent_on", "tags", "notes", "custom"}) {
+    out[f] = nullptr;
+  }
+  out["name_order"] = "given_family";
+  out["given_name"] = "Erased person " + person.value("id", Json(0)).dump();
+  auto positions = out.find("positions");
+  if (positions != out.end() && positions->is_array()) {
+    for (Json& p : *positions) {
+      if (p.is_object()) p["title"] = kErased;
+    }
+  }
+  return out;
+}
+
+bool KeepsHistoryOf(const std::string& field) {
+  return field == "owner_unit" || field == "sensitivity" || field == "deleted_at";
+}
+
+Json ErasedChanges(const Json& changes, bool before_only) {
+  if (!changes.is_object()) return changes;
+  Json out = changes;
+  for (auto& [field, change] : out.items()) {
+    if (KeepsHistoryOf(field) || !change.is_object()) continue;
+    for (const char* side : {"before", "after"}) {
+      if (before_only && std::string_view(side) == "after") continue;
+      auto v = change.find(side);
+      if (v != change.end() && !v->is_null()) *v = kErased;
+    }
+  }
+  return out;
+}
 
 EntityType DeclarePerson() {
   EntityType t;

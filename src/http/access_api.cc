@@ -436,6 +436,7 @@ Status Api::AuditRead(const Request& req, const std::vector<std::string>& seg, c
   const bool restricted = !who.principal.restricted.Empty() &&
                           response.body.find("\"sensitivity\":\"restricted\"") != std::string::npos;
   if (type->name != "person" && !restricted) return {};
+  if (seg.size() == 3 && seg[2] == "export") return {};  // audited as person_export (store/personal.cc)
   store::AuditEntry e;
   e.at = records_.clock().NowRfc3339();
   e.actor = who.principal.name;

@@ -558,6 +558,24 @@ Response Api::HandleApi(const Request& req, const std::vector<std::string>& seg,
     if (!totals) return ErrorResponse(totals.error());
     return JsonResponse(200, *totals);
   }
+  // A person's data on request (store/personal.cc): everything held about them, and erasure.
+  if (seg.size() == 3 && type->name == "person" && seg[2] == "export") {
+    if (m != "GET") return MethodNotAllowed("GET, HEAD");
+    if (auto st = NoParams(params); !st) return ErrorResponse(st.error());
+    auto r = records_.ExportPerson(*id, actor);
+    if (!r) return ErrorResponse(r.error());
+    return JsonResponse(200, *r);
+  }
+  if (seg.size() == 3 && type->name == "person" && seg[2] == "erase") {
+    if (m != "POST") return MethodNotAllowed("POST");
+    if (auto st = NoParams(params); !st) return ErrorResponse(st.error());
+    if (!Trim(req.body).empty()) return ErrorResponse(Invalid("", "erasing takes no body").value());
+    auto version = IfMatch(req);
+    if (!version) return ErrorResponse(version.error());
+    auto r = records_.ErasePerson(*id, *version, actor);
+    if (!r) return ErrorResponse(r.error());
+    return RecordResponse(200, *r);
+  }
   if (seg.size() == 3 && seg[2] == "restore" && !type->reference_data) {
     if (m != "POST") return MethodNotAllowed("POST");
     if (auto st = NoParams(params); !st) return ErrorResponse(st.error());

@@ -274,7 +274,7 @@ Json BuildOpenApi(const domain::Registry& registry, const domain::CustomFields& 
     "properties": {"items": {"type": "array", "items": {"type": "object", "properties": {
       "version": {"type": "integer"}, "at": {"type": "string", "format": "date-time"},
       "actor": {"type": "string"},
-      "action": {"type": "string", "enum": ["create", "update", "delete", "restore", "upload", "remove_field"]},
+      "action": {"type": "string", "enum": ["create", "update", "delete", "restore", "upload", "remove_field", "erase"]},
       "changes": {"type": "object"}}}}}})");
   schemas["Timeline"] = Json::parse(R"({
     "type": "object",
@@ -387,6 +387,24 @@ Json BuildOpenApi(const domain::Registry& registry, const domain::CustomFields& 
                           Param("limit", "query", {{"type", "integer"}, {"minimum", 1}, {"maximum", 500}}, false, "page size (50)"),
                           Param("offset", "query", {{"type", "integer"}, {"minimum", 0}}, false, "next_offset of the previous page")}},
           {"responses", timeline_responses}};
+    }
+    if (t.name == "person") {
+      Json export_responses = ProblemResponses({400, 403, 404});
+      export_responses["200"] = ok({{"type", "object"}});
+      paths[item + "/export"]["parameters"] = {key_param};
+      paths[item + "/export"]["get"] = {
+          {"operationId", "exportPerson"}, {"tags", {t.plural}},
+          {"summary", "everything held about the person: the record, its history, the records naming them and "
+                      "the audit entries about them (admins and auditors of the person's unit; audited)"},
+          {"responses", export_responses}};
+      Json erase_responses = ProblemResponses({400, 403, 404, 409, 412, 428});
+      erase_responses["200"] = ok(Ref(P));
+      paths[item + "/erase"]["parameters"] = {key_param};
+      paths[item + "/erase"]["post"] = {
+          {"operationId", "erasePerson"}, {"tags", {t.plural}},
+          {"summary", "anonymise the person in place and erase the values of their history (admins of the "
+                      "person's unit; irreversible; audited)"},
+          {"parameters", {if_match}}, {"responses", erase_responses}};
     }
     if (domain::HasTotals(t)) {
       Json totals_responses = ProblemResponses({400, 404, 409});

@@ -34,21 +34,6 @@ void FillAbsent(const EntityType& type, Json* record) {
   }
 }
 
-// {field: {before, after}} for every field whose value differs.
-Json Diff(const EntityType& type, const Json& before, const Json& after) {
-  Json changes = Json::object();
-  auto consider = [&](const std::string& name) {
-    const Json b = before.value(name, Json());
-    const Json a = after.value(name, Json());
-    if (b != a) changes[name] = {{"before", b}, {"after", a}};
-  };
-  for (const Field& f : type.fields) consider(f.name);
-  for (const Field& f : domain::CommonFields()) {
-    if (IsWritableCommon(f.name) || f.name == "deleted_at") consider(f.name);
-  }
-  return changes;
-}
-
 std::string Describe(const EntityType& type, int64_t id) {
   return type.name + " " + std::to_string(id);
 }
@@ -129,6 +114,20 @@ bool IsUuid(const Json& v) {
 }
 
 }  // namespace
+
+Json Diff(const EntityType& type, const Json& before, const Json& after) {
+  Json changes = Json::object();
+  auto consider = [&](const std::string& name) {
+    const Json b = before.value(name, Json());
+    const Json a = after.value(name, Json());
+    if (b != a) changes[name] = {{"before", b}, {"after", a}};
+  };
+  for (const Field& f : type.fields) consider(f.name);
+  for (const Field& f : domain::CommonFields()) {
+    if (IsWritableCommon(f.name) || f.name == "deleted_at") consider(f.name);
+  }
+  return changes;
+}
 
 Records::Records(Store& store, const domain::ReferenceData& ref, const Clock& clock)
     : store_(store), ref_(ref), clock_(clock) {}

@@ -88,6 +88,10 @@ struct LoadReport {
 // A history entry as one JSON object (a dump's line), and back.
 Json HistoryJson(const HistoryEntry& entry);
 
+// A history entry's changes from `before` to `after` of `type`: {field: {"before", "after"}}
+// for every declared or writable common field (and deleted_at) whose value differs.
+Json Diff(const EntityType& type, const Json& before, const Json& after);
+
 class Records {
  public:
   Records(Store& store, const domain::ReferenceData& ref, const Clock& clock);
@@ -140,6 +144,24 @@ class Records {
   // version with its history entry; `action` names it in the history ("upload").
   Result<Json> SetMaintained(const EntityType& type, int64_t id, std::optional<int64_t> expected_version,
                              const Json& fields, const Actor& actor, const char* action);
+
+  // Personal data on request (DESIGN.md; store/personal.cc). Everything held about person `id`:
+  // {exported_at, person, history (as HistoryJson writes it), referenced_by: [{entity, id, title,
+  // in_trash, paths}], audit (the entries about the person, as AuditJson writes them)}. The
+  // records that name the person are found from the declarations (every field that may hold a
+  // person, at any depth), not from the link table, which only types on timelines have. Inside
+  // an AccessScope: only what its principal may see (404 for the person itself), and only for
+  // an admin or auditor of the person's unit (kPermissionDenied). Audited as "person_export";
+  // an export that cannot be audited fails.
+  Result<Json> ExportPerson(int64_t id, const Actor& actor);
+  // Erases person `id` on request, in one transaction: the record is anonymised in place
+  // (domain::ErasedPerson) as a new version with the history action "erase", whose entry keeps
+  // no value it removed, and every earlier history entry of the person has its values replaced
+  // by "erased" (domain::ErasedChanges). The record stays where it is (live, or in the trash),
+  // so what refers to it still does. Inside an AccessScope only for an admin of the person's
+  // unit (kPermissionDenied). kFailedPrecondition when nothing is left to erase (erased
+  // already). Audited as "person_erase", with no personal data in the entry.
+  Result<Json> ErasePerson(int64_t id, std::optional<int64_t> expected_version, const Actor& actor);
 
   // Validates every row (resolving textual references) and creates them all in one
   // transaction, or none: any problem is reported with its line and nothing is written.
