@@ -16,11 +16,18 @@
 #   100k-pg, writers-pg, 1m-pg: the same steps with Amity on PostgreSQL 15 (a throwaway cluster
 #            the script starts as the postgres user on a free loopback port, fsync and
 #            synchronous_commit on, and stops and removes at the end)
+#   smoke, smoke-pg: a check of this script, not a figure: ROWS_SMOKE partners, then every kind
+#            of request the 100k and writers steps send, 2 s each, once; fails unless every
+#            response was 2xx. About a minute.
+#
+# Every API route but /api/v1/health needs authentication: each database the script serves gets
+# a user "bench" (admin of the root unit) and an API token, sent as "Authorization: Bearer …"
+# by every wrk script and curl call.
 #
 # Every throughput figure is wrk -t2 -c32, a 5 s warm-up, then the median of 3 runs of 10 s, as
 # the Directus script does. wrk and the server share the machine's cores.
 #
-# Usage: bench/amity-bench.sh [all|peers|100k|writers|nginx|1m|100k-pg|writers-pg|1m-pg]...
+# Usage: bench/amity-bench.sh [all|peers|100k|writers|nginx|1m|100k-pg|writers-pg|1m-pg|smoke|smoke-pg]...
 #        (default: all = peers 100k writers nginx 1m, SQLite only; `pg` = 100k-pg writers-pg 1m-pg)
 # Environment (all optional):
 #   AMITY=path/to/amity     the server binary (default: build/src/amity of this repo)
@@ -29,6 +36,7 @@
 #   PEERS=dir               Directus's scratch dir (default /tmp/amity-peers)
 #   DURATION=10 RUNS=3 WARMUP=5 CONNECTIONS=32 THREADS=2
 #   ROWS_1M=1000000         rows for the 1m step
+#   ROWS_SMOKE=5000         rows for the smoke step
 #   SERVE_ARGS="..."        extra arguments for amity serve (default: none, i.e. its defaults)
 #   MAX_SECONDS=3600        the whole run is stopped after this long
 #   QUIET_WAIT=300 RETRIES=3  waiting for an idle machine; runs redone when others used >10% CPU
@@ -62,6 +70,7 @@ WARMUP=${WARMUP:-5}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
 ROWS_1M=${ROWS_1M:-1000000}
+ROWS_SMOKE=${ROWS_SMOKE:-5000}
 ROWS_1M_PG=${ROWS_1M_PG:-$ROWS_1M}
 SERVE_ARGS=${SERVE_ARGS:-}
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
@@ -238,8 +247,28 @@ fresh_db() {  # fresh_db NAME: an empty database NAME with Amity's schema and re
   else
     rm -rf "$SCRATCH/data-$1"
   fi
+  rm -f "$SCRATCH/token-$1$sfx"
   "$AMITY" "${db[@]}" init >/dev/null
 }
+# bench_token NAME: sets `token` and `auth` (curl's and wrk's header arguments) for the database
+# NAME of the current engine: the API token of its user "bench" (an admin of the root unit, so
+# it may read and write everything), made on first use and kept in $SCRATCH/token-NAME[-pg].
+bench_token() {
+  local file=$SCRATCH/token-$1$sfx
+  db_of "$1"
+  if [ ! -s "$file" ]; then
+    if ! "$AMITY" "${db[@]}" user list | grep -q '"name":"bench"'; then
+      # A password nobody needs (the token is what the requests use), from stdin, not argv.
+      head -c 24 /dev/urandom | base64 | "$AMITY" "${db[@]}" user add bench --role admin --password-stdin >/dev/null
+    fi
+    "$AMITY" "${db[@]}" token create --user bench --label amity-bench 2>/dev/null >"$file.new"
+    mv "$file.new" "$file"
+  fi
+  token=$(cat "$file")
+  [[ $token == amity_* ]] || { echo "amity-bench: no API token for $1 ($file)" >&2; exit 1; }
+  auth=(-H "Authorization: Bearer $token")
+}
+token='' auth=()
 db_mb() {  # db_mb NAME: the database's size on disk
   if [ "$engine" = postgresql ]; then
     pg_sql postgres "SELECT pg_database_size('bench_${1//-/_}') / 1048576"
@@ -418,6 +447,7 @@ serve() {
   local out=$SCRATCH/serve-$name$sfx.out
   access_log=$SCRATCH/access-$name$sfx.log
   rm -f "$access_log"
+  bench_token "$name"
   db_of "$name"
   # shellcheck disable=SC2086
   "$AMITY" "${db[@]}" serve --listen 127.0.0.1:0 --access-log "$access_log" \
@@ -440,14 +470,15 @@ id_lua() {  # id_lua FILE FIRST LAST: GET one with a random id in [FIRST, LAST],
 local n = 0
 function setup(thread) n = n + 1; thread:set("tid", n) end
 function init(args) math.randomseed(os.time() * 100 + (tid or 0)) end
-request = function() return wrk.format("GET", "/api/v1/organisations/" .. math.random($2, $3)) end
+local headers = {["Authorization"] = "Bearer $token"}
+request = function() return wrk.format("GET", "/api/v1/organisations/" .. math.random($2, $3), headers) end
 LUA
 }
 
 first_last_ids() {  # prints "FIRST LAST" of the live organisations
   local a b
-  a=$(curl -fs "127.0.0.1:$port/api/v1/organisations?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
-  b=$(curl -fs "127.0.0.1:$port/api/v1/organisations?limit=1&sort=-id" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
+  a=$(curl -fs "${auth[@]}" "127.0.0.1:$port/api/v1/organisations?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
+  b=$(curl -fs "${auth[@]}" "127.0.0.1:$port/api/v1/organisations?limit=1&sort=-id" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
   echo "$a $b"
 }
 
@@ -459,8 +490,9 @@ uncached() {
 local n = 0
 function setup(thread) n = n + 1; thread:set("tid", n) end
 function init(args) math.randomseed(os.time() * 100 + (tid or 0)) end
+local headers = {["Authorization"] = "Bearer $token"}
 request = function()
-  return wrk.format("GET", "/api/v1/organisations/counts?$expr")
+  return wrk.format("GET", "/api/v1/organisations/counts?$expr", headers)
 end
 LUA
   before=$(wc -l <"$log")
@@ -508,7 +540,7 @@ prepare_and_serve() {
   read -r first last < <(first_last_ids)
   [ -n "$last" ] || { echo "cannot read the organisation ids" >&2; exit 1; }
   log "organisation ids $first..$last"
-  say "$sys ${prefix}agg-first-request ms $(curl -fs -o /dev/null -w '%{time_total}' "$base/api/v1/organisations/counts?by=country" | awk '{printf "%.1f", $1*1000}')"
+  say "$sys ${prefix}agg-first-request ms $(curl -fs "${auth[@]}" -o /dev/null -w '%{time_total}' "$base/api/v1/organisations/counts?by=country" | awk '{printf "%.1f", $1*1000}')"
 }
 
 # server_memory LABEL: the server's VmRSS (and VmHWM) and, on PostgreSQL, the cluster's PSS.
@@ -528,11 +560,11 @@ step_100k() {
   local base first last
   prepare_and_serve "$SCRATCH/partners.csv" "$SCRATCH/organisations.csv" 100k 100000 ""
   have_100k+=("$engine")
-  if [ "$engine" = sqlite ]; then curl -fs "$base/api/v1/organisations/$first" >"$SCRATCH/organisation.json"; fi
+  if [ "$engine" = sqlite ]; then curl -fs "${auth[@]}" "$base/api/v1/organisations/$first" >"$SCRATCH/organisation.json"; fi
   id_lua "$SCRATCH/one.lua" "$first" "$last"
   measure "$sys" one -s "$SCRATCH/one.lua" "$base"
-  measure "$sys" list "$base/api/v1/organisations?country=VN&limit=50"
-  measure "$sys" agg "$base/api/v1/organisations/counts?by=country"
+  measure "$sys" list "${auth[@]}" "$base/api/v1/organisations?country=VN&limit=50"
+  measure "$sys" agg "${auth[@]}" "$base/api/v1/organisations/counts?by=country"
   # Uncached: every request carries a query string never seen before, so the per-query cache
   # cannot answer. agg-uncached adds id.gt=-N (a random N up to 10^9): every live record
   # matches, the answer and the plan (a scan of the country index) are those of `agg`.
@@ -557,7 +589,8 @@ function setup(thread) n = n + 1; thread:set("tid", n) end
 local i, run = 0, 0
 local kinds = {"ngo", "business", "university", "government_body", "media", "research_institute"}
 local countries = {"VN", "FR", "JP", "DE", "US", "LA", "KH", "CN", "IN", "BR"}
-local headers = {["Content-Type"] = "application/json"}
+local headers = {["Content-Type"] = "application/json", ["Authorization"] = "Bearer $token"}
+local get_headers = {["Authorization"] = "Bearer $token"}
 function init(args)
   math.randomseed(os.time() * 100 + (tid or 0)); run = math.random(1, 1000000000)
 end
@@ -569,7 +602,7 @@ request = function()
       math.random(1900, 2023), math.random(1, 12), math.random(1, 28))
     return wrk.format("POST", "/api/v1/organisations", headers, body)
   end
-  return wrk.format("GET", "/api/v1/organisations/" .. math.random($3, $4))
+  return wrk.format("GET", "/api/v1/organisations/" .. math.random($3, $4), get_headers)
 end
 LUA
 }
@@ -585,11 +618,18 @@ step_writers() {
       have_100k+=("$engine")
       serve 100k ;;
   esac
+  writers_load ""
+  server_memory writers
+  stop_pid "$server_pid"
+}
+# writers_load PREFIX: the writers' runs (PREFIXwrite, PREFIXmixed) against the server started.
+writers_load() {
+  local prefix=$1 base first last
   base=http://127.0.0.1:$port
   read -r first last < <(first_last_ids)
   [ -n "$last" ] || { echo "cannot read the organisation ids" >&2; exit 1; }
   # A body the server must accept: check one by hand first.
-  curl -fs -o /dev/null -X POST -H 'Content-Type: application/json' \
+  curl -fs "${auth[@]}" -o /dev/null -X POST -H 'Content-Type: application/json' \
     -d '{"name":"Bench writer check","kind":"ngo","country":"VN","founded_on":"2000-01-01"}' \
     "$base/api/v1/organisations" || { echo "POST /api/v1/organisations failed" >&2; exit 1; }
   writer_lua "$SCRATCH/write.lua" 100 "$first" "$last"
@@ -598,8 +638,8 @@ step_writers() {
   before_id=$(first_last_ids | awk '{print $2}')
   sleep 1  # the access log is written asynchronously: the check's line first
   before_log=$(wc -l <"$access_log")
-  DURATION=$WRITE_SECONDS measure "$sys" write --latency --timeout 30s -s "$SCRATCH/write.lua" "$base"
-  DURATION=$WRITE_SECONDS measure "$sys" mixed --latency --timeout 30s -s "$SCRATCH/mixed.lua" "$base"
+  DURATION=$WRITE_SECONDS measure "$sys" "${prefix}write" --latency --timeout 30s -s "$SCRATCH/write.lua" "$base"
+  DURATION=$WRITE_SECONDS measure "$sys" "${prefix}mixed" --latency --timeout 30s -s "$SCRATCH/mixed.lua" "$base"
   sleep 1  # the access log is written asynchronously
   after_id=$(first_last_ids | awk '{print $2}')
   # Every POST of the step (warm-ups and repeated runs included) against the ids created.
@@ -612,9 +652,7 @@ for line in sys.stdin:
         if r["status"] == 201: ok += 1
         else: bad += 1
 print(ok, bad)')
-  say "$sys writers rows_created $((after_id - before_id)) POSTs_201 $created POSTs_other $posts"
-  server_memory writers
-  stop_pid "$server_pid"
+  say "$sys ${prefix}writers rows_created $((after_id - before_id)) POSTs_201 $created POSTs_other $posts"
 }
 step_nginx() {
   command -v nginx >/dev/null || { log "nginx not installed (apt-get install nginx-light); skipped"; return; }
@@ -669,16 +707,48 @@ step_1m() {
   fi
   local base first last
   prepare_and_serve "$SCRATCH/partners-1m.csv" "$SCRATCH/organisations-1m-$rows.csv" 1m "$rows" 1m-
-  measure "$sys" 1m-list --latency "$base/api/v1/organisations?country=VN&limit=50"
+  measure "$sys" 1m-list --latency "${auth[@]}" "$base/api/v1/organisations?country=VN&limit=50"
   # The same request one at a time: the service time without queueing behind 31 others.
-  CONNECTIONS=1 THREADS=1 measure "$sys" 1m-list-c1 --latency "$base/api/v1/organisations?country=VN&limit=50"
+  CONNECTIONS=1 THREADS=1 measure "$sys" 1m-list-c1 --latency "${auth[@]}" "$base/api/v1/organisations?country=VN&limit=50"
   id_lua "$SCRATCH/one-1m.lua" "$first" "$last"
   measure "$sys" 1m-one --latency -s "$SCRATCH/one-1m.lua" "$base"
-  measure "$sys" 1m-agg "$base/api/v1/organisations/counts?by=country"
+  measure "$sys" 1m-agg "${auth[@]}" "$base/api/v1/organisations/counts?by=country"
   server_memory 1m
   stop_pid "$server_pid"
   # The 1M database goes now (the PostgreSQL cluster's scratch directory is removed at the end).
   if [ "$engine" = postgresql ]; then pg_sql postgres 'DROP DATABASE bench_1m' >/dev/null; fi
+}
+
+# smoke: the path every step takes, on ROWS_SMOKE partners and short runs (2 s, once, no waiting
+# for a quiet machine): import, the token, one/list/agg/uncached counts, writers and the mixed
+# load. Fails when any wrk run or any request in the server's access log was not 2xx.
+step_smoke() {
+  local rows=$ROWS_SMOKE
+  local DURATION=2 WARMUP=1 RUNS=1 WRITE_SECONDS=2 QUIET_WAIT=0 RETRIES=0
+  log "smoke: $rows partners (bench/gen_partners_1m.py), $engine; runs of 2 s, once, after 1 s of warm-up"
+  if [ ! -s "$SCRATCH/organisations-smoke.csv" ]; then
+    python3 "$here/gen_partners_1m.py" "$SCRATCH/partners-smoke.csv" "$rows" >/dev/null
+    to_organisations "$SCRATCH/partners-smoke.csv" "$SCRATCH/organisations-smoke.csv"
+  fi
+  local base first last
+  prepare_and_serve "$SCRATCH/partners-smoke.csv" "$SCRATCH/organisations-smoke.csv" smoke "$rows" smoke-
+  id_lua "$SCRATCH/one-smoke.lua" "$first" "$last"
+  measure "$sys" smoke-one --latency -s "$SCRATCH/one-smoke.lua" "$base"
+  measure "$sys" smoke-list "${auth[@]}" "$base/api/v1/organisations?country=VN&limit=50"
+  measure "$sys" smoke-agg "${auth[@]}" "$base/api/v1/organisations/counts?by=country"
+  uncached "$sys" smoke-agg-uncached 'by=country&id.gt=-" .. math.random(1, 1000000000) .. "'
+  writers_load smoke-
+  stop_pid "$server_pid"  # a graceful stop: the access log is complete
+  local flagged statuses
+  flagged=$(ls "$SCRATCH/wrk/$sys"-smoke-*.flags 2>/dev/null || true)
+  statuses=$(python3 -c '
+import collections, json, sys
+print(" ".join(f"{k}:{v}" for k, v in sorted(collections.Counter(json.loads(l)["status"] for l in open(sys.argv[1])).items())))' "$access_log")
+  say "$sys smoke statuses $statuses"
+  if [ -n "$flagged" ] || grep -qv '^2' <<<"$(tr ' ' '\n' <<<"$statuses")"; then
+    echo "amity-bench: smoke ($engine): responses other than 2xx (${flagged:-see $access_log})" >&2; exit 1
+  fi
+  say "$sys smoke ok"
 }
 
 # ---- run ---------------------------------------------------------------------------------------
@@ -696,8 +766,8 @@ for s in "${steps[@]}"; do
   case $s in
     all) expanded+=(peers 100k writers nginx 1m) ;;
     pg) expanded+=(100k-pg writers-pg 1m-pg) ;;
-    peers|100k|writers|nginx|1m|100k-pg|writers-pg|1m-pg) expanded+=("$s") ;;
-    *) echo "amity-bench: unknown step $s (all, pg, peers, 100k, writers, nginx, 1m, 100k-pg, writers-pg, 1m-pg)" >&2; exit 2 ;;
+    peers|100k|writers|nginx|1m|100k-pg|writers-pg|1m-pg|smoke|smoke-pg) expanded+=("$s") ;;
+    *) echo "amity-bench: unknown step $s (all, pg, peers, 100k, writers, nginx, 1m, 100k-pg, writers-pg, 1m-pg, smoke, smoke-pg)" >&2; exit 2 ;;
   esac
 done
 for s in "${expanded[@]}"; do
@@ -711,11 +781,13 @@ for s in "${expanded[@]}"; do
     writers) step_writers ;;
     nginx) step_nginx ;;
     1m) step_1m ;;
+    smoke) step_smoke ;;
   esac
 done
 pg_stop
 # The data (about 1.3 GB after `all`: databases, CSV files, access logs) goes unless KEEP_DATA=1.
 if [ "${KEEP_DATA:-0}" != 1 ]; then
-  rm -rf "$SCRATCH"/data-100k "$SCRATCH"/data-1m "$SCRATCH"/*.csv "$SCRATCH"/access-*.log "$SCRATCH"/nginx/logs
+  rm -rf "$SCRATCH"/data-100k "$SCRATCH"/data-1m "$SCRATCH"/data-smoke "$SCRATCH"/*.csv "$SCRATCH"/access-*.log \
+    "$SCRATCH"/nginx/logs "$SCRATCH"/token-*
 fi
 log "done; figures in $results, raw wrk outputs in $SCRATCH/wrk"

@@ -11,6 +11,8 @@
 #include "io/csv.h"
 #include "io/dump.h"
 #include "io/files.h"
+#include "store/accounts.h"
+#include "store/audit.h"
 #include "support.h"
 
 namespace amity::testing {
@@ -155,9 +157,61 @@ std::map<std::string, std::string> Tree(const fs::path& dir) {
   return out;
 }
 
+const char* kPassword = "correct horse battery";
+
+struct Secrets {
+  std::string token;    // binh's read-only API token: dumped
+  std::string session;  // ana's browser session: not dumped
+};
+
+// Users (one without a password, one disabled), grants on the root and on a unit with clearance,
+// API tokens (one revoked, one expiring), a session and a failed login.
+Secrets AddAccess(Fixture& f) {
+  store::Accounts accounts(*f.store, f.clock);
+  const store::Actor cli{"cli"};
+  const int64_t unit = FirstId(f, "unit");
+  EXPECT_TRUE(accounts.AddUser("ana", kPassword, {std::nullopt, store::Role::kAdmin, false}, cli));
+  EXPECT_TRUE(accounts.AddUser("binh", "", {unit, store::Role::kEditor, true}, cli));
+  EXPECT_TRUE(accounts.AddGrant("binh", {std::nullopt, store::Role::kViewer, false}, cli));
+  EXPECT_TRUE(accounts.AddUser("chi", "another good password", {unit, store::Role::kAuditor, false}, cli));
+  EXPECT_TRUE(accounts.SetDisabled("chi", true, cli));
+  auto token = accounts.CreateToken("binh", true, 30, "monthly report", store::Actor{"ana", "10.0.0.7"});
+  auto revoked = accounts.CreateToken("ana", false, std::nullopt, "", cli);
+  EXPECT_TRUE(token && revoked);
+  EXPECT_TRUE(accounts.Revoke(revoked->id, "", cli));
+  auto session = accounts.Login("ana", kPassword, "10.0.0.7");
+  EXPECT_TRUE(session);
+  EXPECT_FALSE(accounts.Login("ana", "not the password", "10.0.0.8"));
+  return {token ? token->secret : "", session ? session->secret : ""};
+}
+
+// Two dumps of one deployment, the second after `restores` restores or moves: the same bytes,
+// but for the audit log, which goes on with each restore's own entry.
+void ExpectSameDeployment(const fs::path& a, const fs::path& b, int restores) {
+  auto ta = Tree(a), tb = Tree(b);
+  ASSERT_EQ(ta.size(), tb.size());
+  for (const auto& [name, bytes] : ta) {
+    if (name != "audit.jsonl" && name != "manifest.json") EXPECT_TRUE(tb.at(name) == bytes) << name << " differs";
+  }
+  Json ma = Json::parse(ta["manifest.json"]), mb = Json::parse(tb["manifest.json"]);
+  EXPECT_EQ(mb["audit"]["entries"], ma["audit"]["entries"].get<int64_t>() + restores);
+  ma.erase("audit");
+  mb.erase("audit");
+  EXPECT_EQ(ma, mb);
+  const std::string& la = ta["audit.jsonl"];
+  const std::string& lb = tb["audit.jsonl"];
+  ASSERT_TRUE(lb.starts_with(la));
+  std::istringstream rest(lb.substr(la.size()));
+  std::string line;
+  int n = 0;
+  for (; std::getline(rest, line); ++n) EXPECT_EQ(Json::parse(line)["action"], "restore_dump") << line;
+  EXPECT_EQ(n, restores);
+}
+
 TEST(DumpRestore, ReproducesTheDatabaseExactly) {
   Fixture a;
   Populate(a);
+  AddAccess(a);
   const io::FileStore a_files(a.dir.File("files"));
   auto m1 = io::WriteDump(*a.records, a_files, a.dir.File("dump1"));
   ASSERT_TRUE(m1) << m1.error().message;
@@ -176,9 +230,13 @@ TEST(DumpRestore, ReproducesTheDatabaseExactly) {
                                           << ": " << restored->problems[0].field << ": " << restored->problems[0].reason;
   auto m2 = io::WriteDump(*b.records, b_store, b.dir.File("dump2"));
   ASSERT_TRUE(m2) << m2.error().message;
-  const auto t1 = Tree(a.dir.File("dump1")), t2 = Tree(b.dir.File("dump2"));
-  ASSERT_EQ(t1.size(), t2.size());
-  for (const auto& [name, bytes] : t1) EXPECT_TRUE(t2.at(name) == bytes) << name << " differs";
+  ExpectSameDeployment(a.dir.File("dump1"), b.dir.File("dump2"), 1);
+  EXPECT_EQ((*m1)["users"]["entries"], 3);
+  EXPECT_EQ((*m1)["grants"]["entries"], 4);
+  EXPECT_EQ((*m1)["tokens"]["entries"], 2);  // not the session
+  // The same database dumps to the same bytes.
+  ASSERT_TRUE(io::WriteDump(*a.records, a_files, a.dir.File("dump1-again")));
+  EXPECT_EQ(Tree(a.dir.File("dump1")), Tree(a.dir.File("dump1-again")));
 
   // Spot checks: a record, its history, a timeline, the file, and new ids go on above.
   const domain::EntityType& o = Type("organisation");
@@ -250,6 +308,9 @@ TEST(DumpRestore, RefusesAChangedFileAndABadValueWithItsLine) {
 TEST(Migrate, MovesEverythingToPostgresqlAndBack) {
   Fixture a;
   Populate(a);
+  const Secrets secrets = AddAccess(a);
+  auto a_audit = store::VerifyAudit(*a.store);
+  ASSERT_TRUE(a_audit && a_audit->problems.empty());
   auto pg_store = store::OpenStore(NewDatabase("postgresql", a.dir));
   ASSERT_TRUE(pg_store) << pg_store.error().message;
   store::Records pg(**pg_store, a.records->reference(), a.clock);
@@ -261,6 +322,35 @@ TEST(Migrate, MovesEverythingToPostgresqlAndBack) {
   EXPECT_FALSE(fs::exists(a.dir.File("work1")));
   EXPECT_EQ(*pg.store().CountAll(), *a.store->CountAll());
   EXPECT_EQ(pg.store().Dialect(), "postgresql");
+  // The audit log moved exactly: the same entries, then the restore's own, and it verifies.
+  auto pg_audit = store::VerifyAudit(pg.store());
+  ASSERT_TRUE(pg_audit);
+  EXPECT_TRUE(pg_audit->problems.empty()) << pg_audit->problems[0];
+  EXPECT_EQ(pg_audit->entries, a_audit->entries + 1);
+  store::AuditFilter all;
+  all.limit = 100000;
+  auto entries_a = store::ListAudit(*a.store, all), entries_pg = store::ListAudit(pg.store(), all);
+  ASSERT_TRUE(entries_a && entries_pg);
+  ASSERT_EQ(entries_pg->size(), entries_a->size() + 1);
+  for (size_t i = 0; i < entries_a->size(); ++i) {
+    EXPECT_EQ(store::AuditDumpJson((*entries_pg)[i]), store::AuditDumpJson((*entries_a)[i]));
+  }
+  EXPECT_EQ(entries_pg->back().action, "restore_dump");
+  EXPECT_EQ(entries_pg->back().prev_hash, a_audit->head);
+  // Users, grants and tokens: the token made before the move authenticates after it, as the
+  // same user with the same rights; the session does not (sessions are not moved).
+  store::Accounts pg_accounts(pg.store(), a.clock);
+  auto who = pg_accounts.Authenticate(secrets.token);
+  ASSERT_TRUE(who) << who.error().message;
+  EXPECT_EQ(who->principal.name, "binh");
+  EXPECT_TRUE(who->principal.read_only);
+  EXPECT_TRUE(who->principal.read.all);
+  EXPECT_EQ(who->principal.restricted.units, (*store::Accounts(*a.store, a.clock).Authenticate(secrets.token)).principal.restricted.units);
+  auto session = pg_accounts.Authenticate(secrets.session);
+  ASSERT_FALSE(session);
+  EXPECT_EQ(session.error().message, "unknown or mistyped credentials; log in again");
+  EXPECT_EQ(*pg_accounts.ListUsers(), *store::Accounts(*a.store, a.clock).ListUsers());
+  EXPECT_EQ(*pg_accounts.ListTokens(""), *store::Accounts(*a.store, a.clock).ListTokens(""));
 
   // A second move into the same (now full) database is refused; nothing changes.
   auto again = io::MigrateDatabase(*a.records, a_files, pg, pg_files, a.dir.File("work2"));
@@ -275,7 +365,18 @@ TEST(Migrate, MovesEverythingToPostgresqlAndBack) {
   ASSERT_TRUE(back->problems.empty());
   ASSERT_TRUE(io::WriteDump(*a.records, a_files, a.dir.File("dump-a")));
   ASSERT_TRUE(io::WriteDump(*b.records, b_files, a.dir.File("dump-b")));
-  EXPECT_EQ(Tree(a.dir.File("dump-a")), Tree(a.dir.File("dump-b")));
+  ExpectSameDeployment(a.dir.File("dump-a"), a.dir.File("dump-b"), 2);
+  auto b_audit = store::VerifyAudit(*b.store);
+  ASSERT_TRUE(b_audit);
+  EXPECT_TRUE(b_audit->problems.empty());
+  EXPECT_EQ(b_audit->entries, a_audit->entries + 2);
+  // Back in SQLite the token still works, and so does the password (its argon2id hash moved).
+  store::Accounts b_accounts(*b.store, b.clock);
+  EXPECT_TRUE(b_accounts.Authenticate(secrets.token));
+  EXPECT_TRUE(b_accounts.Login("ana", kPassword, "10.0.0.7"));
+  auto disabled = b_accounts.Login("chi", "another good password", "10.0.0.7");
+  ASSERT_FALSE(disabled);
+  EXPECT_EQ(disabled.error().message, "this account is disabled");
   // Ids given after the move continue above the moved ones on both engines.
   const Json made = *pg.Create(Type("unit"), {{"code", "NEW"}, {"name", "New unit"}, {"kind", "department"}},
                                store::Actor{"t"});
@@ -286,6 +387,16 @@ TEST(Migrate, MovesEverythingToPostgresqlAndBack) {
   ASSERT_TRUE(units);
   EXPECT_EQ(units->items[0]["id"], made["id"]);
   EXPECT_GT(made["id"].get<int64_t>(), units->items[1]["id"].get<int64_t>());
+  // So do the ids of users, grants and tokens (PostgreSQL's sequences moved past them).
+  const store::Actor cli{"cli"};
+  ASSERT_TRUE(pg_accounts.AddUser("dung", kPassword, {std::nullopt, store::Role::kViewer, false}, cli));
+  ASSERT_TRUE(pg_accounts.AddGrant("dung", {made["id"].get<int64_t>(), store::Role::kEditor, false}, cli));
+  auto token = pg_accounts.CreateToken("dung", false, std::nullopt, "", cli);
+  ASSERT_TRUE(token) << token.error().message;
+  EXPECT_GT(token->id, (*pg_accounts.ListTokens("binh"))[0]["id"].get<int64_t>());
+  auto pg_check = store::VerifyAudit(pg.store());
+  ASSERT_TRUE(pg_check);
+  EXPECT_TRUE(pg_check->problems.empty());
 }
 
 // Rewrites line `n` of a dump's file of `entity` with `edit` (a null result drops the line) and
@@ -306,10 +417,138 @@ void EditDumpLine(const fs::path& dump, const std::string& entity, const std::st
   }
   std::ofstream(path, std::ios::binary) << text;
   Json manifest = Json::parse(ReadFile(dump / "manifest.json"));
+  if (manifest.contains(entity)) manifest[entity]["sha256"] = *io::Sha256OfFile(path.string());  // history, users, …
   for (Json& t : manifest["types"]) {
     if (t["entity"] == entity) t["sha256"] = *io::Sha256OfFile(path.string());
   }
   std::ofstream(dump / "manifest.json", std::ios::binary) << manifest.dump(2);
+}
+
+std::vector<std::string> ProblemTexts(const store::LoadReport& report) {
+  std::vector<std::string> out;
+  for (const store::ImportProblem& p : report.problems) {
+    out.push_back(fs::path(p.source).filename().string() + ":" + std::to_string(p.line) + ": " + p.field +
+                  (p.field.empty() ? "" : ": ") + p.reason);
+  }
+  return out;
+}
+
+// What a restore checks of users, grants, tokens and the audit log; nothing is written when
+// it refuses.
+TEST(DumpRestore, RefusesABrokenAuditChainAGrantOfNoUnitAndATakenName) {
+  Fixture a;
+  a.LoadDemo();
+  AddAccess(a);
+  const fs::path dump = a.dir.File("dump");
+  ASSERT_TRUE(io::WriteDump(*a.records, io::FileStore(a.dir.File("files")), dump.string()));
+  Fixture b;
+  const io::FileStore files(b.dir.File("files"));
+  int n = 0;
+  // A copy of the dump with one line of one part changed (or dropped), restored into b.
+  auto restore = [&](const std::string& part, int line, const std::function<Json(Json)>& edit) {
+    const fs::path copy = a.dir.File("case" + std::to_string(++n));
+    fs::copy(dump, copy, fs::copy_options::recursive);
+    EditDumpLine(copy, part, part + ".jsonl", line, edit);
+    return io::RestoreDump(*b.records, files, copy.string());
+  };
+  auto nothing_written = [&] {
+    auto rows = b.store->Rows("SELECT (SELECT count(*) FROM account), (SELECT count(*) FROM audit)", {});
+    ASSERT_TRUE(rows);
+    EXPECT_EQ((*rows)[0], Json::array({0, 0}));
+    EXPECT_EQ((*b.store->CountAll())["units"], 0);
+  };
+
+  // The demo's import of units is entry 2; a changed entry is named with its file and line.
+  auto changed = restore("audit", 2, [](Json e) {
+    EXPECT_EQ(e["seq"], 2);
+    e["actor"] = "someone else";
+    return e;
+  });
+  ASSERT_TRUE(changed) << changed.error().message;
+  EXPECT_EQ(ProblemTexts(*changed),
+            std::vector<std::string>{"audit.jsonl:2: entry 2: its content does not match its hash: the entry was changed"});
+  nothing_written();
+  auto removed = restore("audit", 2, [](Json) { return Json(); });
+  ASSERT_TRUE(removed) << removed.error().message;
+  EXPECT_EQ(ProblemTexts(*removed),
+            (std::vector<std::string>{"audit.jsonl:2: entry 3: follows entry 1; entry 2 is missing",
+                                      "audit.jsonl:2: entry 3: does not follow the entry before it (its previous hash "
+                                      "differs): removed or reordered entries"}));
+  nothing_written();
+  // An entry changed with its hash recomputed still breaks the chain at the next one.
+  auto rehashed = restore("audit", 2, [](Json e) {
+    auto entry = store::AuditFromDumpJson(e);
+    entry->detail = R"({"created":0,"rows":0})";
+    entry->hash = store::AuditHash(*entry);
+    return store::AuditDumpJson(*entry);
+  });
+  ASSERT_TRUE(rehashed) << rehashed.error().message;
+  EXPECT_EQ(ProblemTexts(*rehashed),
+            std::vector<std::string>{"audit.jsonl:3: entry 3: does not follow the entry before it (its previous hash "
+                                     "differs): removed or reordered entries"});
+  // The tail cut off: the chain verifies, but it does not end where the manifest says.
+  const fs::path cut = a.dir.File("cut");
+  fs::copy(dump, cut, fs::copy_options::recursive);
+  Json manifest = Json::parse(ReadFile(cut / "manifest.json"));
+  const int64_t last = manifest["audit"]["entries"].get<int64_t>();
+  EditDumpLine(cut, "audit", "audit.jsonl", static_cast<int>(last), [](Json) { return Json(); });
+  manifest = Json::parse(ReadFile(cut / "manifest.json"));
+  manifest["audit"]["entries"] = last - 1;
+  std::ofstream(cut / "manifest.json", std::ios::binary) << manifest.dump(2);
+  auto short_log = io::RestoreDump(*b.records, files, cut.string());
+  ASSERT_FALSE(short_log);
+  EXPECT_TRUE(short_log.error().message.starts_with("the audit log in the dump ends with the hash \"")) << short_log.error().message;
+  EXPECT_TRUE(short_log.error().message.ends_with("\"; its manifest says \"" + manifest["audit"]["head"].get<std::string>() + "\""));
+  nothing_written();
+
+  // A grant of a unit that is not in the dump.
+  auto no_unit = restore("grants", 2, [](Json g) {
+    EXPECT_EQ(g["user"], "binh");
+    g["unit"] = 99999;
+    return g;
+  });
+  ASSERT_TRUE(no_unit) << no_unit.error().message;
+  EXPECT_EQ(ProblemTexts(*no_unit), std::vector<std::string>{"grants.jsonl:2: unit: no unit 99999 in the dump"});
+  nothing_written();
+  // Two users of one name; what named the renamed one names nobody.
+  auto taken = restore("users", 2, [](Json u) {
+    EXPECT_EQ(u["name"], "binh");
+    u["name"] = "ana";
+    return u;
+  });
+  ASSERT_TRUE(taken) << taken.error().message;
+  EXPECT_EQ(ProblemTexts(*taken), (std::vector<std::string>{
+                                      "users.jsonl:2: name: a user named \"ana\" is on line 1 already",
+                                      "grants.jsonl:2: user: no user named \"binh\" in the dump",
+                                      "grants.jsonl:3: user: no user named \"binh\" in the dump",
+                                      "tokens.jsonl:1: user: no user named \"binh\" in the dump"}));
+  nothing_written();
+  auto bad_hash = restore("tokens", 1, [](Json t) {
+    t["hash"] = "secret";
+    t["read_only"] = 1;
+    return t;
+  });
+  ASSERT_TRUE(bad_hash) << bad_hash.error().message;
+  EXPECT_EQ(ProblemTexts(*bad_hash),
+            (std::vector<std::string>{"tokens.jsonl:1: hash: expected the SHA-256 of the token, 64 lowercase hexadecimal digits",
+                                      "tokens.jsonl:1: read_only: expected true or false"}));
+  nothing_written();
+
+  // Not into a database that has users of its own (nor an audit log).
+  store::Accounts accounts(*b.store, b.clock);
+  ASSERT_TRUE(accounts.AddUser("erin", kPassword, {std::nullopt, store::Role::kAdmin, false}, store::Actor{"cli"}));
+  auto has_users = io::RestoreDump(*b.records, files, dump.string());
+  ASSERT_FALSE(has_users);
+  EXPECT_EQ(has_users.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(has_users.error().message, "the database already has users; a dump is restored into a new database "
+                                       "(reference data only)");
+  // The unchanged dump restores into a new one.
+  Fixture c;
+  auto fine = io::RestoreDump(*c.records, io::FileStore(c.dir.File("files")), dump.string());
+  ASSERT_TRUE(fine) << fine.error().message;
+  EXPECT_TRUE(fine->problems.empty());
+  EXPECT_EQ(fine->counts["users"], 3);
+  EXPECT_EQ(fine->audit_head, manifest["audit"]["head"]);
 }
 
 // A dump's custom values are checked against the dump's own custom fields.

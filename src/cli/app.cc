@@ -206,10 +206,27 @@ int RunDump(const Globals& g, const std::string& dir) {
   if (!manifest) return Report(manifest.error());
   int64_t records = 0;
   for (const Json& t : (*manifest)["types"]) records += t["records"].get<int64_t>();
-  std::printf("dumped %lld records, %lld history entries and %zu files to %s\n",
-              static_cast<long long>(records), static_cast<long long>((*manifest)["history"]["entries"].get<int64_t>()),
+  auto entries = [&](const char* part) { return static_cast<long long>((*manifest)[part]["entries"].get<int64_t>()); };
+  std::printf("dumped %lld records, %lld history entries, %lld users, %lld API tokens, %lld audit entries and %zu "
+              "files to %s\n",
+              static_cast<long long>(records), entries("history"), entries("users"), entries("tokens"), entries("audit"),
               (*manifest)["files"].size(), dir.c_str());
   return kExitOk;
+}
+
+// What a restore or a move loaded: records, history entries, users, API tokens, audit entries.
+std::string LoadSummary(const store::LoadReport& report) {
+  int64_t records = 0;
+  for (const auto& [name, n] : report.counts) {
+    if (name != "history" && name != "users" && name != "grants" && name != "tokens" && name != "audit") records += n;
+  }
+  auto count = [&](const char* name) {
+    auto it = report.counts.find(name);
+    return it == report.counts.end() ? 0 : it->second;
+  };
+  return std::to_string(records) + " records, " + std::to_string(count("history")) + " history entries, " +
+         std::to_string(count("users")) + " users, " + std::to_string(count("tokens")) + " API tokens and " +
+         std::to_string(count("audit")) + " audit entries";
 }
 
 int RunRestore(const Globals& g, const std::string& dir) {
@@ -222,10 +239,7 @@ int RunRestore(const Globals& g, const std::string& dir) {
     std::fprintf(stderr, "amity: %zu problem(s) in %s; nothing was restored\n", report->problems.size(), dir.c_str());
     return kExitInput;
   }
-  int64_t records = 0;
-  for (const auto& [name, n] : report->counts) records += name == "history" ? 0 : n;
-  std::printf("restored %lld records and %lld history entries from %s\n", static_cast<long long>(records),
-              static_cast<long long>(report->counts["history"]), dir.c_str());
+  std::printf("restored %s from %s\n", LoadSummary(*report).c_str(), dir.c_str());
   return kExitOk;
 }
 
@@ -262,10 +276,7 @@ int RunMigrate(const Globals& g, const MigrateOptions& o) {
     std::fprintf(stderr, "amity: %zu problem(s); nothing was moved\n", report->problems.size());
     return kExitInput;
   }
-  int64_t records = 0;
-  for (const auto& [name, n] : report->counts) records += name == "history" ? 0 : n;
-  std::printf("moved %lld records and %lld history entries; counts and checksums match\n",
-              static_cast<long long>(records), static_cast<long long>(report->counts["history"]));
+  std::printf("moved %s; counts and checksums match\n", LoadSummary(*report).c_str());
   return kExitOk;
 }
 
@@ -753,7 +764,7 @@ int Main(int argc, char** argv) {
   MigrateOptions migrate_opts;
   auto* migrate = app.add_subcommand(
       "migrate", "move a whole deployment into a new, empty database of any engine (records, trash, "
-                 "history, files), then check that counts and checksums match");
+                 "history, files, users, API tokens, audit log), then check that counts and checksums match");
   migrate->add_option("--from", migrate_opts.from, "database to read: sqlite:PATH or postgresql://…")->required();
   migrate->add_option("--to", migrate_opts.to, "empty database to fill: sqlite:PATH or postgresql://…")->required();
   migrate->add_option("--from-files", migrate_opts.from_files, "uploaded files of the source (default: DATA/files)");

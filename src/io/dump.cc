@@ -7,6 +7,7 @@
 
 #include "domain/registry.h"
 #include "io/csv.h"
+#include "store/access_dump.h"
 
 namespace amity::io {
 namespace {
@@ -16,7 +17,16 @@ using domain::EntityType;
 using domain::Json;
 
 constexpr const char* kFormat = "amity-dump";
-constexpr int kVersion = 1;
+// 2: with the accounts, grants, API tokens and audit log (store/access_dump.h). Version 1 dumps
+// (records, history and files only) are still read: they restore without users.
+constexpr int kVersion = 2;
+
+std::string ReadText(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
 
 Status WriteText(const fs::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
@@ -55,10 +65,15 @@ class DirSource final : public store::DumpSource {
     return Open(manifest_["history"]["file"].get<std::string>(), name);
   }
 
-  Status Verify(const std::map<std::string, int64_t>& counts) override {
+  Result<std::unique_ptr<store::RowSource>> Access(const std::string& part, std::string* name) override {
+    if (!manifest_.contains(part)) return std::unique_ptr<store::RowSource>();  // a version 1 dump
+    return Open(manifest_[part]["file"].get<std::string>(), name);
+  }
+
+  Status Verify(const store::LoadReport& loaded) override {
     auto check = [&](const std::string& what, int64_t expected) -> Status {
-      auto it = counts.find(what);
-      const int64_t got = it == counts.end() ? 0 : it->second;
+      auto it = loaded.counts.find(what);
+      const int64_t got = it == loaded.counts.end() ? 0 : it->second;
       if (got == expected) return {};
       return Fail(ErrorCode::kInvalidArgument, "the dump has " + std::to_string(got) + " " + what +
                                                    " rows; its manifest says " + std::to_string(expected));
@@ -66,7 +81,18 @@ class DirSource final : public store::DumpSource {
     for (const Json& t : manifest_["types"]) {
       RETURN_IF_ERROR(check(t["entity"].get<std::string>(), t["records"].get<int64_t>()));
     }
-    return check("history", manifest_["history"]["entries"].get<int64_t>());
+    RETURN_IF_ERROR(check("history", manifest_["history"]["entries"].get<int64_t>()));
+    if (!manifest_.contains("audit")) return {};
+    for (const std::string& part : store::AccessParts()) {
+      RETURN_IF_ERROR(check(part, manifest_[part]["entries"].get<int64_t>()));
+    }
+    // A log cut short at a whole entry still verifies: its head says where it ended.
+    const std::string head = manifest_["audit"]["head"].get<std::string>();
+    if (loaded.audit_head != head) {
+      return Fail(ErrorCode::kInvalidArgument, "the audit log in the dump ends with the hash \"" + loaded.audit_head +
+                                                   "\"; its manifest says \"" + head + "\"");
+    }
+    return {};
   }
 
  private:
@@ -93,8 +119,10 @@ Result<Json> ReadManifest(const fs::path& dir) {
   };
   if (m.is_discarded() || !m.is_object()) return bad("is not a JSON object");
   if (m.value("format", "") != kFormat) return bad(std::string("is not an ") + kFormat + " manifest");
-  if (m.value("version", 0) != kVersion) return bad("has version " + m.value("version", Json()).dump() +
-                                                    "; this build reads version " + std::to_string(kVersion));
+  const Json version = m.value("version", Json());
+  if (version != 1 && version != kVersion) {
+    return bad("has version " + version.dump() + "; this build reads versions 1 to " + std::to_string(kVersion));
+  }
   auto file_entry = [](const Json& e, const char* count) {
     return e.is_object() && e.value("file", Json()).is_string() && e.value("sha256", Json()).is_string() &&
            e.value(count, Json()).is_number_integer();
@@ -112,12 +140,20 @@ Result<Json> ReadManifest(const fs::path& dir) {
   for (const Json& f : m["files"]) {
     if (!file_entry(f, "size")) return bad("a file entry is not {file, size, sha256}: " + f.dump());
   }
+  if (version == 1) return m;
+  for (const std::string& part : store::AccessParts()) {
+    if (!file_entry(m.value(part, Json()), "entries")) return bad("expected " + part + ": {file, entries, sha256}");
+  }
+  if (!m["audit"].value("head", Json()).is_string()) return bad("expected the audit log's head");
   return m;
 }
 
 // Every listed file must be the one the manifest describes (and stay inside the dump).
 Status CheckFiles(const fs::path& dir, const Json& manifest) {
   std::vector<const Json*> entries = {&manifest["history"]};
+  for (const std::string& part : store::AccessParts()) {
+    if (manifest.contains(part)) entries.push_back(&manifest[part]);
+  }
   for (const Json& t : manifest["types"]) entries.push_back(&t);
   for (const Json& f : manifest["files"]) entries.push_back(&f);
   for (const Json* e : entries) {
@@ -180,6 +216,24 @@ Result<Json> WriteDump(store::Records& records, const FileStore& files, const st
   }
   ASSIGN_OR_RETURN(std::string history_sha, Sha256OfFile((dir / "history.jsonl").string()));
   manifest["history"] = {{"file", "history.jsonl"}, {"entries", entries}, {"sha256", history_sha}};
+  // Accounts, grants, tokens and the audit log; the log's head is the last entry's hash.
+  for (const std::string& part : store::AccessParts()) {
+    const std::string file = part + ".jsonl";
+    std::ofstream out(dir / file, std::ios::binary);
+    int64_t lines = 0;
+    std::string head;
+    RETURN_IF_ERROR(store::ScanAccess(records.store(), part, [&](const Json& line) -> Status {
+      out << line.dump() << '\n';
+      ++lines;
+      if (part == "audit") head = line["hash"].get<std::string>();
+      return {};
+    }));
+    out.close();
+    if (!out) return Fail(ErrorCode::kUnavailable, "cannot write " + (dir / file).string());
+    ASSIGN_OR_RETURN(std::string sha, Sha256OfFile((dir / file).string()));
+    manifest[part] = {{"file", file}, {"entries", lines}, {"sha256", sha}};
+    if (part == "audit") manifest[part]["head"] = head;
+  }
   // The files of documents now (these must be there), and of earlier versions (when kept).
   std::set<std::string> current;
   const EntityType& document = *domain::Registry::Get().ByName("document");
@@ -241,8 +295,49 @@ Result<store::LoadReport> RestoreDump(store::Records& records, const FileStore& 
                                             t["live"].dump());
     }
   }
+  if (!manifest.contains("audit")) return report;
+  ASSIGN_OR_RETURN(std::vector<Json> rows,
+                   records.store().Rows("SELECT (SELECT count(*) FROM account), (SELECT count(*) FROM account_grant), "
+                                        "(SELECT count(*) FROM credential WHERE kind = 'token'), "
+                                        "(SELECT count(*) FROM audit)",
+                                        {}));
+  const auto& parts = store::AccessParts();
+  for (size_t i = 0; i < parts.size(); ++i) {
+    // The audit log has one entry more: the restore's own.
+    const int64_t expected = manifest[parts[i]]["entries"].get<int64_t>() + (parts[i] == "audit" ? 1 : 0);
+    if (rows[0][i].get<int64_t>() != expected) {
+      return Fail(ErrorCode::kInternal, "after the restore the database has " + rows[0][i].dump() + " " + parts[i] +
+                                            "; expected " + std::to_string(expected));
+    }
+  }
   return report;
 }
+
+namespace {
+
+// The target's audit log after a move is the source's with one entry more, the restore's own,
+// which follows the source's last entry; the users, grants and tokens are the same.
+Status CompareAccess(const fs::path& source, const Json& before, const fs::path& check, const Json& after) {
+  for (const std::string& part : store::AccessParts()) {
+    if (part == "audit") continue;
+    if (before[part] != after[part]) {
+      return Fail(ErrorCode::kInternal, "the " + part + " differ after the move: " + before[part].dump() + " became " +
+                                            after[part].dump());
+    }
+  }
+  const std::string a = ReadText(source / "audit.jsonl"), b = ReadText(check / "audit.jsonl");
+  const int64_t n = before["audit"]["entries"].get<int64_t>();
+  Json last = b.starts_with(a) ? Json::parse(b.substr(a.size()), nullptr, false) : Json();
+  if (after["audit"]["entries"] != n + 1 || !last.is_object() || last.value("action", "") != "restore_dump" ||
+      (n > 0 && last.value("prev_hash", "") != before["audit"]["head"])) {
+    return Fail(ErrorCode::kInternal, "the audit log differs after the move: " + before["audit"].dump() +
+                                          " became " + after["audit"].dump() +
+                                          " (expected the same entries and the restore's own after them)");
+  }
+  return {};
+}
+
+}  // namespace
 
 Result<store::LoadReport> MigrateDatabase(store::Records& from, const FileStore& from_files,
                                           store::Records& to, const FileStore& to_files,
@@ -269,6 +364,7 @@ Result<store::LoadReport> MigrateDatabase(store::Records& from, const FileStore&
                                           " became " + after["history"].dump());
   }
   if (before["files"] != after["files"]) return Fail(ErrorCode::kInternal, "the files differ after the move");
+  RETURN_IF_ERROR(CompareAccess(work / "source", before, work / "check", after));
   fs::remove_all(work, ec);
   return report;
 }

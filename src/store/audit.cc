@@ -51,15 +51,19 @@ std::string AuditHash(const AuditEntry& e) {
   return HexEncode(std::string_view(reinterpret_cast<const char*>(out), sizeof out));
 }
 
+Status InsertAuditExact(Transaction& tx, const AuditEntry& e) {
+  return tx.Rows(std::string("INSERT INTO audit (") + kColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 {e.seq, e.at, e.actor, Null(e.client), e.action, Null(e.entity), Optional(e.record_id),
+                  Optional(e.unit), e.detail, e.prev_hash, e.hash})
+      .map([](auto&&) {});
+}
+
 Status AppendAudit(Transaction& tx, AuditEntry e) {
   ASSIGN_OR_RETURN(std::vector<Json> last, tx.Rows("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", {}));
   e.seq = last.empty() ? 1 : last[0][0].get<int64_t>() + 1;
   e.prev_hash = last.empty() ? kGenesis : last[0][1].get<std::string>();
   e.hash = AuditHash(e);
-  return tx.Rows(std::string("INSERT INTO audit (") + kColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                 {e.seq, e.at, e.actor, Null(e.client), e.action, Null(e.entity), Optional(e.record_id),
-                  Optional(e.unit), e.detail, e.prev_hash, e.hash})
-      .map([](auto&&) {});
+  return InsertAuditExact(tx, e);
 }
 
 Status AppendAudit(Store& store, AuditEntry entry) {
@@ -94,38 +98,86 @@ Result<std::vector<AuditEntry>> ListAudit(Store& store, const AuditFilter& f) {
   return out;
 }
 
+std::vector<std::string> AuditLinkProblems(const AuditEntry& e, const AuditEntry* prev) {
+  std::vector<std::string> out;
+  const int64_t prev_seq = prev ? prev->seq : 0;
+  const std::string n = "entry " + std::to_string(e.seq);
+  if (e.seq != prev_seq + 1) {
+    out.push_back(n + ": follows entry " + std::to_string(prev_seq) + "; " +
+                  (e.seq <= prev_seq ? "entries are out of order"
+                   : e.seq - prev_seq == 2
+                       ? "entry " + std::to_string(prev_seq + 1) + " is missing"
+                       : "entries " + std::to_string(prev_seq + 1) + " to " + std::to_string(e.seq - 1) + " are missing"));
+  }
+  if (e.prev_hash != (prev ? prev->hash : kGenesis)) {
+    out.push_back(n + ": does not follow the entry before it (its previous hash differs): removed or reordered entries");
+  }
+  if (AuditHash(e) != e.hash) out.push_back(n + ": its content does not match its hash: the entry was changed");
+  return out;
+}
+
 Result<AuditCheck> VerifyAudit(Store& store) {
   AuditCheck check;
-  std::string prev = kGenesis;
-  int64_t prev_seq = 0;
-  auto problem = [&](std::string what) {
-    if (check.problems.size() < 20) check.problems.push_back(std::move(what));
-  };
+  std::optional<AuditEntry> prev;
   for (;;) {
     ASSIGN_OR_RETURN(std::vector<Json> rows,
                      store.Rows(std::string("SELECT ") + kColumns + " FROM audit WHERE seq > ? ORDER BY seq LIMIT 10000",
-                                {prev_seq}));
+                                {prev ? prev->seq : 0}));
     if (rows.empty()) break;
     for (const Json& row : rows) {
-      const AuditEntry e = FromRow(row);
-      const std::string n = "entry " + std::to_string(e.seq);
-      if (e.seq != prev_seq + 1) {
-        problem(n + ": follows entry " + std::to_string(prev_seq) + "; " +
-                (e.seq - prev_seq == 2 ? "entry " + std::to_string(prev_seq + 1) + " is"
-                                       : "entries " + std::to_string(prev_seq + 1) + " to " + std::to_string(e.seq - 1) + " are") +
-                " missing");
+      AuditEntry e = FromRow(row);
+      for (std::string& p : AuditLinkProblems(e, prev ? &*prev : nullptr)) {
+        if (check.problems.size() < 20) check.problems.push_back(std::move(p));
       }
-      if (e.prev_hash != prev) {
-        problem(n + ": does not follow the entry before it (its previous hash differs): removed or reordered entries");
-      }
-      if (AuditHash(e) != e.hash) problem(n + ": its content does not match its hash: the entry was changed");
-      prev = e.hash;
-      prev_seq = e.seq;
+      prev = std::move(e);
       ++check.entries;
     }
   }
-  check.head = check.entries ? prev : "";
+  check.head = prev ? prev->hash : "";
   return check;
+}
+
+Json AuditDumpJson(const AuditEntry& e) {
+  return Json{{"seq", e.seq},       {"at", e.at},
+              {"actor", e.actor},   {"client", Null(e.client)},
+              {"action", e.action}, {"entity", Null(e.entity)},
+              {"record_id", Optional(e.record_id)}, {"unit", Optional(e.unit)},
+              {"detail", e.detail}, {"prev_hash", e.prev_hash},
+              {"hash", e.hash}};
+}
+
+Result<AuditEntry> AuditFromDumpJson(const Json& line) {
+  if (!line.is_object()) return Invalid("", "expected a JSON object");
+  auto text = [&](const char* field, bool nullable, std::string* out) -> Status {
+    const Json v = line.value(field, Json());
+    if (v.is_string()) {
+      *out = v.get<std::string>();
+      return {};
+    }
+    if (nullable && v.is_null()) return {};
+    return Invalid(field, nullable ? "expected text or null" : "expected text");
+  };
+  auto integer = [&](const char* field, std::optional<int64_t>* out) -> Status {
+    const Json v = line.value(field, Json());
+    if (v.is_number_integer()) *out = v.get<int64_t>();
+    else if (!v.is_null()) return Invalid(field, "expected an integer or null");
+    return {};
+  };
+  AuditEntry e;
+  const Json seq = line.value("seq", Json());
+  if (!seq.is_number_integer() || seq.get<int64_t>() < 1) return Invalid("seq", "expected an integer from 1");
+  e.seq = seq.get<int64_t>();
+  RETURN_IF_ERROR(text("at", false, &e.at));
+  RETURN_IF_ERROR(text("actor", false, &e.actor));
+  RETURN_IF_ERROR(text("client", true, &e.client));
+  RETURN_IF_ERROR(text("action", false, &e.action));
+  RETURN_IF_ERROR(text("entity", true, &e.entity));
+  RETURN_IF_ERROR(integer("record_id", &e.record_id));
+  RETURN_IF_ERROR(integer("unit", &e.unit));
+  RETURN_IF_ERROR(text("detail", false, &e.detail));
+  RETURN_IF_ERROR(text("prev_hash", false, &e.prev_hash));
+  RETURN_IF_ERROR(text("hash", false, &e.hash));
+  return e;
 }
 
 nlohmann::json AuditJson(const AuditEntry& e) {

@@ -55,4 +55,17 @@ Result<AuditCheck> VerifyAudit(Store& store);
 
 nlohmann::json AuditJson(const AuditEntry& entry);
 
+// What is wrong with `entry` coming after `prev` (null: it is the first entry), as VerifyAudit
+// says it ("entry 7: its content does not match its hash: the entry was changed"); empty when it
+// follows correctly.
+std::vector<std::string> AuditLinkProblems(const AuditEntry& entry, const AuditEntry* prev);
+
+// An entry as a dump's line (io/dump.h): every column, `detail` as the text stored and hashed.
+nlohmann::json AuditDumpJson(const AuditEntry& entry);
+// A dump's line back: kInvalidArgument naming the field when its shape is wrong (its chain is
+// checked by AuditLinkProblems).
+Result<AuditEntry> AuditFromDumpJson(const nlohmann::json& line);
+// Writes `entry` exactly as given, seq and hashes included (a restore, after checking the chain).
+Status InsertAuditExact(Transaction& tx, const AuditEntry& entry);
+
 }  // namespace amity::store

@@ -6,6 +6,7 @@
 
 #include "domain/links.h"
 #include "domain/registry.h"
+#include "store/access_dump.h"
 #include "store/accounts.h"
 #include "store/audit.h"
 
@@ -833,6 +834,7 @@ Result<LoadReport> Records::LoadDump(DumpSource& dump) {
       }
     }
   }
+  RETURN_IF_ERROR(CheckNoAccess(*tx));
   RETURN_IF_ERROR(tx->DeferReferenceChecks());
   LoadReport report;
   // References not found when their row was loaded: checked again at the end (forward ones).
@@ -978,8 +980,11 @@ Result<LoadReport> Records::LoadDump(DumpSource& dump) {
       if (!target) report.problems.push_back({p.line, p.path, "no " + p.entity + " with id " + std::to_string(p.id), p.source});
     }
   }
+  // Accounts, grants, tokens and the audit log, after the units their grants name.
+  RETURN_IF_ERROR(LoadAccess(*tx, dump, &report));
   if (!report.problems.empty()) return report;  // the transaction rolls back
-  RETURN_IF_ERROR(dump.Verify(report.counts));
+  RETURN_IF_ERROR(dump.Verify(report));
+  // Audited as the entry after the loaded log's last one.
   AuditEntry entry;
   entry.at = clock_.NowRfc3339();
   entry.actor = "system";

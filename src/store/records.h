@@ -65,9 +65,11 @@ struct ImportReport {
   std::vector<ImportProblem> problems;  // empty when the import is (or would be) committed
 };
 
+struct LoadReport;
+
 // A dump being loaded (io/dump.h reads one from a directory): the rows of each type, as
-// ExportRecords writes them with ExportOptions::as_stored, and the history entries, as
-// HistoryJson writes them.
+// ExportRecords writes them with ExportOptions::as_stored, the history entries, as HistoryJson
+// writes them, and the accounts, grants, API tokens and audit log (store/access_dump.h).
 class DumpSource {
  public:
   virtual ~DumpSource() = default;
@@ -75,14 +77,19 @@ class DumpSource {
   // from (for messages).
   virtual Result<std::unique_ptr<RowSource>> Rows(const EntityType& type, std::string* name) = 0;
   virtual Result<std::unique_ptr<RowSource>> History(std::string* name) = 0;
-  // Called before the commit with the rows read per type name (and "history"); an error stops
-  // the load and nothing is written.
-  virtual Status Verify(const std::map<std::string, int64_t>& counts) = 0;
+  // The lines of an access part ("users", "grants", "tokens", "audit"), or nullptr when the
+  // dump has none (one written before dumps carried them).
+  virtual Result<std::unique_ptr<RowSource>> Access(const std::string& part, std::string* name) = 0;
+  // Called before the commit with what was read (counts per type name, "history" and each
+  // access part; the audit log's head); an error stops the load and nothing is written.
+  virtual Status Verify(const LoadReport& loaded) = 0;
 };
 
 struct LoadReport {
-  std::map<std::string, int64_t> counts;  // rows loaded per type name, and "history"
-  std::vector<ImportProblem> problems;    // empty when the load was committed
+  // Rows loaded per type name, "history", "users", "grants", "tokens" and "audit".
+  std::map<std::string, int64_t> counts;
+  std::string audit_head;               // the hash of the last audit entry loaded ("" if none)
+  std::vector<ImportProblem> problems;  // empty when the load was committed
 };
 
 // A history entry as one JSON object (a dump's line), and back.
@@ -176,7 +183,10 @@ class Records {
   // every history entry. Records are checked as an import checks them (values, the record's
   // rules, uniqueness, and that every reference points at a record of the dump or the
   // reference data, live or not); references may point forward. Reference data in the dump
-  // replaces the database's (same id). Problems come with their file, line and field.
+  // replaces the database's (same id). Then the accounts, grants, API tokens and the audit log,
+  // exactly, when the dump has them (store/access_dump.h: the database must have no users and
+  // no audit entries; the chain must verify). Problems come with their file, line and field.
+  // The load itself is audited ("restore_dump"), continuing the loaded chain.
   Result<LoadReport> LoadDump(DumpSource& dump);
 
   // Creates countries and subdivisions from the reference data when the tables are empty.

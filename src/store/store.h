@@ -105,6 +105,9 @@ class Transaction : public domain::Lookup {
   // store/audit.h) inside this transaction: `?` placeholders, each row an array of its column
   // values (integers, text, null). The SQL must be the same for every engine.
   virtual Result<std::vector<Json>> Rows(const std::string& sql, const std::vector<Json>& params) = 0;
+  // Rows were inserted into `table` (account, account_grant or credential) with their ids given,
+  // through Rows (a restore): ids the table gives afterwards must be above them.
+  virtual Status AdvanceIds(const std::string& table) = 0;
   virtual Status Commit() = 0;
 };
 

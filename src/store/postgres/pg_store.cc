@@ -251,6 +251,15 @@ class PgTransaction final : public Transaction {
     return {};
   }
 
+  Status AdvanceIds(const std::string& table) override {
+    if (table != "account" && table != "account_grant" && table != "credential") {
+      return Fail(ErrorCode::kInternal, "AdvanceIds: not one of Amity's own tables: " + table);
+    }
+    return Exec("sequence", "SELECT setval(pg_get_serial_sequence('" + table + "', 'id'), max(id)) FROM " + table +
+                                " HAVING max(id) IS NOT NULL",
+                {});
+  }
+
   Status DeferReferenceChecks() override {
     return Guard("defer", [&]() -> Status {
       work_.exec0("SET CONSTRAINTS ALL DEFERRED");
