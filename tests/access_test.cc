@@ -31,6 +31,7 @@ struct User {
   std::optional<int64_t> unit;      // none: the root
   bool clearance = false;
   std::string token;
+  std::optional<int64_t> cleared_unit;  // a second grant: viewer with clearance on this unit
 };
 
 struct Rec {
@@ -85,16 +86,20 @@ class Access : public ::testing::TestWithParam<std::string> {
         for (bool clearance : {false, true}) {
           User u{std::string(store::RoleName(role)) + "-" + (unit ? std::to_string(*unit) : "root") +
                      (clearance ? "-cleared" : ""),
-                 role, unit, clearance, ""};
+                 role, unit, clearance, "", std::nullopt};
           ASSERT_TRUE(accounts.AddUser(u.name, "", store::Grant{unit, role, clearance}, setup));
           users_.push_back(u);
         }
       }
     }
+    // A viewer of every unit cleared for the restricted records of one unit only.
+    ASSERT_TRUE(accounts.AddUser("viewer-root-cleared-on-A", "", store::Grant{std::nullopt, Role::kViewer, false}, setup));
+    ASSERT_TRUE(accounts.AddGrant("viewer-root-cleared-on-A", store::Grant{a_, Role::kViewer, true}, setup));
+    users_.push_back({"viewer-root-cleared-on-A", Role::kViewer, std::nullopt, false, "", a_});
     // A user whose only role was taken away: deny by default.
     ASSERT_TRUE(accounts.AddUser("nobody", "", store::Grant{a_, Role::kEditor, true}, setup));
     ASSERT_TRUE(accounts.RemoveGrant("nobody", store::Grant{a_, Role::kEditor, false}, setup));
-    users_.push_back({"nobody", std::nullopt, std::nullopt, false, ""});
+    users_.push_back({"nobody", std::nullopt, std::nullopt, false, "", std::nullopt});
     for (User& u : users_) {
       auto t = accounts.CreateToken(u.name, false, std::nullopt, "", setup);
       ASSERT_TRUE(t);
@@ -112,7 +117,9 @@ class Access : public ::testing::TestWithParam<std::string> {
   bool Sees(const User& u, const Rec& r) const {
     if (r.sensitivity == "public") return true;
     if (!u.role) return false;
-    if (r.sensitivity == "restricted" && !u.clearance) return false;
+    if (r.sensitivity == "restricted") {
+      return (u.clearance && Covers(u.unit, r.owner)) || (u.cleared_unit && Covers(u.cleared_unit, r.owner));
+    }
     return Covers(u.unit, r.owner);
   }
   bool Writes(const User& u, const Rec& r) const {

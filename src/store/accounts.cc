@@ -236,7 +236,7 @@ Status Accounts::AddUser(const std::string& name, const std::string& password, c
   RETURN_IF_ERROR(Audit(*tx, by, "user_add",
                         {{"user", name}, {"unit", UnitJson(grant.unit)}, {"role", RoleName(grant.role)},
                          {"clearance", grant.clearance}}));
-  return tx->Commit();
+  return CommitAndForget(*tx);
 }
 
 Status Accounts::SetPassword(const std::string& name, const std::string& password, const Actor& by,
@@ -252,7 +252,7 @@ Status Accounts::SetPassword(const std::string& name, const std::string& passwor
                            "revoked_at IS NULL AND id <> ?",
                            {now, id, keep_session}));
   RETURN_IF_ERROR(Audit(*tx, by, "user_passwd", {{"user", name}}));
-  return tx->Commit();
+  return CommitAndForget(*tx);
 }
 
 Status Accounts::SetDisabled(const std::string& name, bool disabled, const Actor& by) {
@@ -268,7 +268,7 @@ Status Accounts::SetDisabled(const std::string& name, bool disabled, const Actor
                              {now, id}));
   }
   RETURN_IF_ERROR(Audit(*tx, by, disabled ? "user_disable" : "user_enable", {{"user", name}}));
-  return tx->Commit();
+  return CommitAndForget(*tx);
 }
 
 Status Accounts::AddGrant(const std::string& name, const Grant& grant, const Actor& by) {
@@ -286,7 +286,7 @@ Status Accounts::AddGrant(const std::string& name, const Grant& grant, const Act
   RETURN_IF_ERROR(Audit(*tx, by, "user_grant",
                         {{"user", name}, {"unit", UnitJson(grant.unit)}, {"role", RoleName(grant.role)},
                          {"clearance", grant.clearance}}));
-  return tx->Commit();
+  return CommitAndForget(*tx);
 }
 
 Status Accounts::RemoveGrant(const std::string& name, const Grant& grant, const Actor& by) {
@@ -304,7 +304,7 @@ Status Accounts::RemoveGrant(const std::string& name, const Grant& grant, const 
   RETURN_IF_ERROR(tx->Rows(std::string("DELETE FROM account_grant WHERE ") + same, params));
   RETURN_IF_ERROR(Audit(*tx, by, "user_revoke",
                         {{"user", name}, {"unit", UnitJson(grant.unit)}, {"role", RoleName(grant.role)}}));
-  return tx->Commit();
+  return CommitAndForget(*tx);
 }
 
 Result<Json> Accounts::ListUsers() {
@@ -406,7 +406,7 @@ Status Accounts::Revoke(int64_t credential_id, const std::string& owner, const A
   RETURN_IF_ERROR(tx->Rows("UPDATE credential SET revoked_at = ? WHERE id = ?", {Now(), credential_id}));
   RETURN_IF_ERROR(Audit(*tx, by, rows[0][1] == "token" ? "token_revoke" : "session_revoke",
                         {{"user", rows[0][0]}, {"token", credential_id}}));
-  return tx->Commit();
+  return CommitAndForget(*tx);
 }
 
 Result<NewSecret> Accounts::Login(const std::string& name, const std::string& password, const std::string& client) {
@@ -480,20 +480,47 @@ Status Accounts::Logout(const Authenticated& who, const std::string& client) {
   RETURN_IF_ERROR(tx->Rows("UPDATE credential SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
                            {Now(), who.credential_id}));
   RETURN_IF_ERROR(Audit(*tx, Actor{who.principal.name, client}, "logout", {{"session", who.credential_id}}));
-  return tx->Commit();
+  return CommitAndForget(*tx);
 }
 
 Result<Authenticated> Accounts::Authenticate(const std::string& secret) {
+  const std::string hash = Sha256Hex(secret);
+  const int64_t now = clock_.NowMillis();
+  {
+    std::lock_guard lock(cache_mu_);
+    auto it = cache_.find(hash);
+    // Past its expiry or idle time the database says why (or that another process used it).
+    if (it != cache_.end() && now >= it->second.checked_at && now - it->second.checked_at < kRecheckMillis &&
+        (it->second.expires_at == 0 || now < it->second.expires_at) &&
+        (it->second.who.kind != "session" || now < it->second.seen_at + policy_.idle_seconds * 1000)) {
+      return it->second.who;
+    }
+  }
+  int64_t expires_at = 0, seen_at = 0;
+  ASSIGN_OR_RETURN(Authenticated who, Lookup(hash, now, &expires_at, &seen_at));
+  std::lock_guard lock(cache_mu_);
+  if (cache_.size() >= 10000) cache_.clear();
+  cache_[hash] = Cached{who, now, expires_at, seen_at};
+  return who;
+}
+
+Status Accounts::CommitAndForget(Transaction& tx) {
+  RETURN_IF_ERROR(tx.Commit());
+  std::lock_guard lock(cache_mu_);
+  cache_.clear();
+  return {};
+}
+
+Result<Authenticated> Accounts::Lookup(const std::string& hash, int64_t now, int64_t* expires_at, int64_t* seen_at) {
   ASSIGN_OR_RETURN(std::vector<Json> rows,
                    store_.Rows("SELECT c.id, c.kind, c.account_id, c.read_only, c.csrf, c.seen_at, c.expires_at, "
                                "c.revoked_at, a.name, a.disabled FROM credential c JOIN account a ON a.id = "
                                "c.account_id WHERE c.hash = ?",
-                               {Sha256Hex(secret)}));
+                               {hash}));
   if (rows.empty()) return Fail(ErrorCode::kUnauthenticated, "unknown or mistyped credentials; log in again");
   const Json& r = rows[0];
   const std::string kind = r[1].get<std::string>();
   const std::string what = kind == "session" ? "the session" : "the token";
-  const int64_t now = clock_.NowMillis();
   // A disabled account says so whatever state its credentials are in (disabling revokes sessions).
   if (r[9].get<int64_t>() != 0) return Fail(ErrorCode::kUnauthenticated, "the account \"" + r[8].get<std::string>() + "\" is disabled");
   if (!r[7].is_null()) return Fail(ErrorCode::kUnauthenticated, what + " was revoked" + (kind == "session" ? "; log in again" : ""));
@@ -505,6 +532,8 @@ Result<Authenticated> Accounts::Authenticate(const std::string& secret) {
     return Fail(ErrorCode::kUnauthenticated,
                 "the session ended after " + std::to_string(policy_.idle_seconds / 60) + " minutes unused; log in again");
   }
+  *expires_at = r[6].is_string() ? ParseRfc3339Millis(r[6].get<std::string>()) : 0;
+  *seen_at = now - seen >= 60'000 ? now : seen;
   Authenticated out;
   out.kind = kind;
   out.credential_id = r[0].get<int64_t>();

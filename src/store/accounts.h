@@ -4,8 +4,10 @@
 // every server process on one database shares them. Every change is audited (store/audit.h).
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "base/clock.h"
@@ -92,8 +94,12 @@ class Accounts {
   bool HasPassword(const std::string& name);
 
   // The account a session cookie's or a bearer token's secret belongs to: kUnauthenticated with
-  // why (unknown, expired, idle too long, revoked, account disabled).
+  // why (unknown, expired, idle too long, revoked, account disabled). What the database said is
+  // kept for up to a second (kRecheckMillis), so a stream of requests on one credential costs one
+  // lookup a second; changes made through this Accounts take effect at once, changes made by
+  // another process within that second.
   Result<Authenticated> Authenticate(const std::string& secret);
+  static constexpr int64_t kRecheckMillis = 1000;
   // The principal of an account as it is now (grants expanded over the unit tree).
   Result<Principal> PrincipalOf(int64_t account_id, const std::string& name);
 
@@ -101,6 +107,10 @@ class Accounts {
 
  private:
   Result<int64_t> AccountId(Transaction& tx, const std::string& name);
+  // Authenticate without the cache, by the secret's hash.
+  Result<Authenticated> Lookup(const std::string& hash, int64_t now, int64_t* expires_at, int64_t* seen_at);
+  // Commits `tx` and forgets every cached credential (roles, passwords or credentials changed).
+  Status CommitAndForget(Transaction& tx);
   Status CheckGrantUnit(Transaction& tx, const Grant& grant);
   Status Audit(Transaction& tx, const Actor& by, const std::string& action, const nlohmann::json& detail);
   std::string Now() const;
@@ -110,6 +120,12 @@ class Accounts {
   const Clock& clock_;
   SessionPolicy policy_;
   std::unique_ptr<UnitTree> tree_;  // the unit tree, cached until a unit changes
+  struct Cached {
+    Authenticated who;
+    int64_t checked_at, expires_at, seen_at;  // expires_at 0: never
+  };
+  std::mutex cache_mu_;
+  std::unordered_map<std::string, Cached> cache_;  // by the secret's hash
 };
 
 // Whether `p` may see `record` of `type` (the rule VisibilitySql puts in statements).
