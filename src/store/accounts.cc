@@ -307,10 +307,18 @@ Status Accounts::RemoveGrant(const std::string& name, const Grant& grant, const 
   return CommitAndForget(*tx);
 }
 
-Result<Json> Accounts::ListUsers() {
-  ASSIGN_OR_RETURN(std::vector<Json> users, store_.Rows("SELECT id, name, disabled, created_at FROM account ORDER BY name", {}));
+namespace {
+
+// Users as ListUsers prints them, all or (with `name`) the one of that name.
+Result<Json> UsersNamed(Store& store, const std::string& name) {
+  const std::string only = name.empty() ? "" : " WHERE a.name = ?";
+  const std::vector<Json> params = name.empty() ? std::vector<Json>{} : std::vector<Json>{name};
+  ASSIGN_OR_RETURN(std::vector<Json> users,
+                   store.Rows("SELECT a.id, a.name, a.disabled, a.created_at FROM account a" + only + " ORDER BY a.name", params));
   ASSIGN_OR_RETURN(std::vector<Json> grants,
-                   store_.Rows("SELECT account_id, unit, role, clearance FROM account_grant ORDER BY account_id, id", {}));
+                   store.Rows("SELECT g.account_id, g.unit, g.role, g.clearance FROM account_grant g JOIN account a ON "
+                              "a.id = g.account_id" + only + " ORDER BY g.account_id, g.id",
+                              params));
   std::map<int64_t, Json> by_account;
   for (const Json& g : grants) {
     by_account[g[0].get<int64_t>()].push_back(
@@ -325,12 +333,14 @@ Result<Json> Accounts::ListUsers() {
   return out;
 }
 
+}  // namespace
+
+Result<Json> Accounts::ListUsers() { return UsersNamed(store_, ""); }
+
 Result<Json> Accounts::User(const std::string& name) {
-  ASSIGN_OR_RETURN(Json users, ListUsers());
-  for (const Json& u : users) {
-    if (u["name"] == name) return u;
-  }
-  return Fail(ErrorCode::kNotFound, "no user named \"" + name + "\"");
+  ASSIGN_OR_RETURN(Json users, UsersNamed(store_, name));
+  if (users.empty()) return Fail(ErrorCode::kNotFound, "no user named \"" + name + "\"");
+  return users[0];
 }
 
 Result<std::vector<Grant>> Accounts::GrantsOf(const std::string& name) {
