@@ -2,6 +2,7 @@
 
 #include "base/clock.h"
 #include "base/dates.h"
+#include "base/fold.h"
 #include "base/text.h"
 
 namespace amity {
@@ -87,4 +88,65 @@ TEST(Dates, EndsBeforeStartComparesOnTheCommonPrecision) {
 }
 
 }  // namespace
+}  // namespace amity
+
+namespace amity {
+
+TEST(Fold, MeetsWhatUsersTypeWithoutDiacritics) {
+  EXPECT_EQ(FoldForSearch("Việt Nam"), "viet nam");
+  EXPECT_EQ(FoldForSearch("Phan Anh Sơn"), "phan anh son");
+  EXPECT_EQ(FoldForSearch("Đảng Cộng sản"), "dang cong san");
+  EXPECT_EQ(FoldForSearch("ĐẢNG CỘNG SẢN"), "dang cong san");
+  EXPECT_EQ(FoldForSearch("Nguyễn Thị Ứng"), "nguyen thi ung");
+  // Other Latin diacritics, and letters with no decomposition.
+  EXPECT_EQ(FoldForSearch("Líder Österreich Ñandú"), "lider osterreich nandu");
+  EXPECT_EQ(FoldForSearch("Łódź Søren Straße Œuvre"), "lodz soren strasse oeuvre");
+  // Full-width forms (NFKC) and case.
+  EXPECT_EQ(FoldForSearch("ＳＰＤ Ｆａｎ"), "spd fan");
+  // Punctuation and dashes separate words.
+  EXPECT_EQ(FoldForSearch("Viet Nam – China forum (2025)"), "viet nam china forum 2025");
+  EXPECT_EQ(FoldForSearch("CPV–SPD"), "cpv spd");
+  EXPECT_EQ(FoldForSearch("  ,;  "), "");
+}
+
+TEST(Fold, KeepsOtherScriptsAsThemselves) {
+  EXPECT_EQ(FoldForSearch("Κομμουνιστικό Κόμμα Ελλάδας"), "κομμουνιστικο κομμα ελλαδασ");
+  EXPECT_EQ(FoldForSearch("Коммунистическая партия"), "коммунистическая партия");
+  EXPECT_EQ(FoldForSearch("حزب البعث"), "حزب البعث");
+  // Han, Hiragana and Katakana: one token per character.
+  EXPECT_EQ(SearchTokens("中国共产党"), (std::vector<std::string>{"中", "国", "共", "产", "党"}));
+  EXPECT_EQ(FoldForSearch("日本共産党 JCP"), "日 本 共 産 党 jcp");
+  // Hangul keeps its syllables (decomposed for the marks, composed again).
+  EXPECT_EQ(FoldForSearch("조선로동당"), "조선로동당");
+}
+
+TEST(Fold, LeavesOutRunsTooLongToBeWords) {
+  const std::string long_run(300, 'a');
+  EXPECT_EQ(FoldForSearch("before " + long_run + " after"), "before after");
+  EXPECT_EQ(FoldForSearch("trước " + long_run + " sau"), "truoc sau");
+}
+
+namespace {
+// The marked pieces as one string, matches in [brackets].
+std::string Show(const std::vector<Marked>& pieces) {
+  std::string out;
+  for (const Marked& m : pieces) out += m.match ? "[" + m.text + "]" : m.text;
+  return out;
+}
+}  // namespace
+
+TEST(Fold, MarksMatchesInTheTextAsWritten) {
+  EXPECT_EQ(Show(MarkMatches("Đảng Cộng sản Việt Nam", {"dang", "cong"}, "sa", 160)),
+            "[Đảng] [Cộng] [sản] Việt Nam");
+  EXPECT_EQ(Show(MarkMatches("Communist Party of Viet Nam", {}, "vi", 160)), "Communist Party of [Viet] Nam");
+  EXPECT_EQ(Show(MarkMatches("中国共产党", {"共", "产"}, "党", 160)), "中国[共产党]");
+  EXPECT_TRUE(MarkMatches("Communist Party", {"spd"}, "", 160).empty());
+  // A long text: a window around the first match, cut at words, "…" where it was cut.
+  std::string text;
+  for (int i = 0; i < 40; ++i) text += "word" + std::to_string(i) + " ";
+  text += "Hà Nội";
+  for (int i = 40; i < 80; ++i) text += " word" + std::to_string(i);
+  EXPECT_EQ(Show(MarkMatches(text, {"ha"}, "noi", 40)), "…word39 [Hà] [Nội] word40 word41 word42…");
+}
+
 }  // namespace amity

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -27,6 +28,7 @@
 #include "io/iso_codes.h"
 #include "store/accounts.h"
 #include "store/audit.h"
+#include "store/search.h"
 #include "store/sqlite/sqlite_store.h"
 
 #ifndef AMITY_VERSION
@@ -545,6 +547,30 @@ int RunAudit(const Globals& g, const std::string& command, int64_t after) {
   return kExitOk;
 }
 
+// `amity search find QUERY`: the hits as JSON lines, as the system sees them (every record);
+// `amity search rebuild`: the index built again from the records.
+int RunSearch(const Globals& g, const std::string& command, const std::string& text, const std::string& types,
+              int limit) {
+  auto opened = Open(g);
+  if (!opened) return Report(opened.error());
+  if (command == "rebuild") {
+    const auto start = std::chrono::steady_clock::now();
+    auto count = store::RebuildSearch(*opened->store);
+    if (!count) return Report(count.error());
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf("indexed %lld records in %.1f s\n", static_cast<long long>(*count), seconds);
+    return kExitOk;
+  }
+  domain::Params params = {{"q", text}, {"limit", std::to_string(limit)}};
+  if (!types.empty()) params.emplace_back("types", types);
+  auto q = domain::ParseSearch(params);
+  if (!q) return Report(q.error());
+  auto hits = store::Search(*opened->store, *q);
+  if (!hits) return Report(hits.error());
+  for (const store::SearchHit& h : *hits) std::printf("%s\n", store::SearchHitJson(h).dump().c_str());
+  return kExitOk;
+}
+
 // `amity person export|erase ID`: a person's data on request, as GET …/persons/{id}/export and
 // POST …/persons/{id}/erase do, acting as "cli" (no role checks: whoever runs the command holds
 // the database).
@@ -817,6 +843,16 @@ int Main(int argc, char** argv) {
   auto* audit_list = audit->add_subcommand("list", "print the entries as JSON lines");
   audit_list->add_option("--after", audit_after, "entries after this sequence number");
 
+  std::string search_text, search_types;
+  int search_limit = 10;
+  auto* search = app.add_subcommand("search", "search every record (as GET /api/v1/search), or rebuild the index");
+  search->require_subcommand(1);
+  auto* search_find = search->add_subcommand("find", "print the hits for a query as JSON lines, best first");
+  search_find->add_option("query", search_text, "what to look for")->required();
+  search_find->add_option("--types", search_types, "entity types, comma-separated (default: all)");
+  search_find->add_option("--limit", search_limit, "at most this many hits (1 to 50; default 10)");
+  auto* search_rebuild = search->add_subcommand("rebuild", "build the search index again from the records");
+
   int64_t person_id = 0;
   bool person_yes = false;
   auto* person = app.add_subcommand("person", "a person's data on request: export it all, or erase it");
@@ -890,6 +926,8 @@ int Main(int argc, char** argv) {
     (void)audit_verify;
     return RunAudit(g, *audit_list ? "list" : "verify", audit_after);
   }
+  if (*search) return RunSearch(g, *search_rebuild ? "rebuild" : "find", search_text, search_types, search_limit);
+  (void)search_find;
   if (*person) return RunPerson(g, *person_export ? "export" : "erase", person_id, person_yes);
   if (*backup) {
     if (fs::exists(backup_file)) {

@@ -22,8 +22,8 @@ EntityType DeclareCountry() {
       F::Text("alpha3", "Alpha-3 code", "Mã 3 chữ").ReadOnly().Unique().Filter(),
       F::Text("numeric", "Numeric code", "Mã số").ReadOnly(),
       F::Text("name", "Name", "Tên").Required().ReadOnly().Filter().Sort().Search(),
-      F::Of(FieldType::kMultilingualText, "names", "Names", "Tên các ngôn ngữ").ReadOnly().Search(),
-      F::Text("official_name", "Official name", "Tên chính thức").ReadOnly().Search(),
+      F::Of(FieldType::kMultilingualText, "names", "Names", "Tên các ngôn ngữ").ReadOnly().SearchName(),
+      F::Text("official_name", "Official name", "Tên chính thức").ReadOnly().SearchName(),
       F::Enum("region", "Region", "Khu vực", ContinentValues()).ReadOnly().Filter().Sort(),
       F::Enum("subregion", "Subregion", "Tiểu khu vực", SubregionValues()).ReadOnly().Filter().Sort(),
       F::Of(FieldType::kDate, "withdrawn_on", "Withdrawn on", "Ngày ngừng sử dụng").ReadOnly()
@@ -49,7 +49,7 @@ EntityType DeclareSubdivision() {
           .Describe("ISO 3166-2"),
       F::Of(FieldType::kCountry, "country", "Country", "Quốc gia").Required().ReadOnly().Filter().Sort(),
       F::Text("name", "Name", "Tên").Required().ReadOnly().Filter().Sort().Search(),
-      F::Of(FieldType::kMultilingualText, "names", "Names", "Tên các ngôn ngữ").ReadOnly().Search(),
+      F::Of(FieldType::kMultilingualText, "names", "Names", "Tên các ngôn ngữ").ReadOnly().SearchName(),
       F::Text("type", "Type", "Loại").ReadOnly().Filter(),
       F::Text("parent", "Parent subdivision", "Thuộc").ReadOnly().Filter(),
   };

@@ -52,6 +52,8 @@ class F {
   F&& Filter() && { field_.filterable = true; return std::move(*this); }
   F&& Sort() && { field_.sortable = true; return std::move(*this); }
   F&& Search() && { field_.searchable = true; return std::move(*this); }
+  // Searchable, and a name of the record: an acronym, a former name, a name in another language.
+  F&& SearchName() && { field_.searchable = field_.search_name = true; return std::move(*this); }
   F&& ReadOnly() && { field_.read_only = true; return std::move(*this); }
   F&& Max(int64_t n) && { field_.max_length = n; return std::move(*this); }
   F&& Range(int64_t lo, int64_t hi) && { field_.min = lo; field_.max = hi; return std::move(*this); }

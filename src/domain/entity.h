@@ -68,6 +68,7 @@ struct Field {
   bool filterable = false;
   bool sortable = false;
   bool searchable = false;
+  bool search_name = false;  // searchable as one of the record's names (domain/search.h)
   bool read_only = false;  // maintained by Amity; refused in input
   bool custom = false;     // added at run time; its value lives in the record's `custom` object
   std::optional<int64_t> min_length, max_length;  // in characters, for text types

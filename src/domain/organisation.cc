@@ -47,10 +47,10 @@ EntityType DeclareOrganisation() {
   t.fields = {
       F::Text("name", "Name", "Tên").Required().Max(500).Filter().Sort().Search()
           .Describe("the name as the organisation writes it"),
-      F::Of(FieldType::kMultilingualText, "names", "Names", "Tên các ngôn ngữ").Max(500).Search()
+      F::Of(FieldType::kMultilingualText, "names", "Names", "Tên các ngôn ngữ").Max(500).SearchName()
           .Describe("per language tag and script: vi, en, zh-Hans, ru…"),
-      F::Of(FieldType::kTextList, "former_names", "Former names", "Tên cũ").Max(500).Search(),
-      F::Text("acronym", "Acronym", "Tên viết tắt").Max(50).Filter().Sort().Search(),
+      F::Of(FieldType::kTextList, "former_names", "Former names", "Tên cũ").Max(500).SearchName(),
+      F::Text("acronym", "Acronym", "Tên viết tắt").Max(50).Filter().Sort().SearchName(),
       F::Enum("kind", "Kind", "Loại hình",
               {{"political_party", {"Political party", "Đảng chính trị"}, {}},
                {"government_body", {"Government body", "Cơ quan nhà nước"}, {}},

@@ -125,9 +125,9 @@ EntityType DeclarePerson() {
   t.natural_keys = {"email", "name"};
   t.timeline_subject = true;
   t.fields = {
-      F::Text("family_name", "Family name", "Họ").Max(200).Filter().Sort().Search(),
-      F::Text("middle_name", "Middle name", "Tên đệm").Max(200).Search(),
-      F::Text("given_name", "Given name", "Tên").Max(200).Filter().Sort().Search(),
+      F::Text("family_name", "Family name", "Họ").Max(200).Filter().Sort().SearchName(),
+      F::Text("middle_name", "Middle name", "Tên đệm").Max(200).SearchName(),
+      F::Text("given_name", "Given name", "Tên").Max(200).Filter().Sort().SearchName(),
       F::Enum("name_order", "Name order", "Thứ tự họ tên",
               {{"given_family", {"Given name first (John Smith; filed under Smith)",
                                  "Tên trước họ (John Smith; xếp theo họ)"}, {}},
@@ -141,7 +141,7 @@ EntityType DeclarePerson() {
       F::Text("sort_name", "Filed under", "Xếp theo").ReadOnly().Sort()
           .Describe("the parts in the order the name is filed: sort by this"),
       F::Of(FieldType::kMultilingualText, "names", "Names in other scripts", "Tên bằng chữ khác")
-          .Max(300).Search().Describe("per language tag and script: zh-Hans, ru, lo…"),
+          .Max(300).SearchName().Describe("per language tag and script: zh-Hans, ru, lo…"),
       F::Text("honorific", "Honorific", "Danh xưng").Max(50)
           .Describe("as used in correspondence: H.E., Dr, Prof."),
       F::Objects("positions", "Positions", "Chức vụ",

@@ -16,7 +16,7 @@ EntityType DeclarePolicyDocument() {
   t.title_field = "title";
   t.natural_keys = {"number", "title"};
   t.fields = {
-      F::Text("number", "Number", "Số, ký hiệu").Unique().Max(100).Filter().Sort().Search()
+      F::Text("number", "Number", "Số, ký hiệu").Unique().Max(100).Filter().Sort().SearchName()
           .Describe("as issued: 36-NQ/TW, 28-CT/TW"),
       F::Enum("kind", "Kind", "Loại văn bản",
               {{"resolution", {"Resolution", "Nghị quyết"}, {}},

@@ -37,11 +37,11 @@ EntityType DeclareUnit() {
   t.plural_label = {"Units", "Đơn vị"};
   t.natural_keys = {"code", "name"};
   t.fields = {
-      F::Text("code", "Code", "Mã đơn vị").Required().Unique().Max(32).Filter().Sort().Search()
+      F::Text("code", "Code", "Mã đơn vị").Required().Unique().Max(32).Filter().Sort().SearchName()
           .Pattern("[A-Z0-9][A-Z0-9-]{0,31}", "upper-case letters, digits and '-', like \"VUFO-HN\""),
       F::Text("name", "Name", "Tên").Required().Max(300).Filter().Sort().Search(),
-      F::Of(FieldType::kMultilingualText, "names", "Names", "Tên các ngôn ngữ").Max(300).Search(),
-      F::Text("acronym", "Acronym", "Tên viết tắt").Max(50).Filter().Search(),
+      F::Of(FieldType::kMultilingualText, "names", "Names", "Tên các ngôn ngữ").Max(300).SearchName(),
+      F::Text("acronym", "Acronym", "Tên viết tắt").Max(50).Filter().SearchName(),
       F::Enum("kind", "Kind", "Loại",
               {{"central_body", {"Central body", "Cơ quan trung ương"}, {}},
                {"department", {"Department", "Ban, vụ"}, {}},

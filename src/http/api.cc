@@ -400,6 +400,10 @@ Response Api::HandleApi(const Request& req, const std::vector<std::string>& seg,
     }
     return r;
   }
+  if (seg.size() == 1 && seg[0] == "search") {
+    if (m != "GET") return MethodNotAllowed("GET, HEAD");
+    return SearchResponse(req, params, who);
+  }
   const EntityType* type = domain::Registry::Get().ByPlural(seg[0]);
   if (!type) return ProblemResponse(404, "no such resource: /api/v1/" + seg[0]);
   const domain::ReferenceData& ref = records_.reference();

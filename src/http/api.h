@@ -54,6 +54,9 @@ class Api {
   // audited is refused).
   Status AuditRead(const Request& request, const std::vector<std::string>& segments,
                  const store::Authenticated& who, const Response& response);
+  // GET /search (search_api.cc).
+  Response SearchResponse(const Request& request, const std::vector<std::pair<std::string, std::string>>& params,
+                          const store::Authenticated& who);
   Response HandleStatic(const Request& request, const std::string& path);
   Response HandleFile(const Request& request, const domain::EntityType& type, int64_t id);
 

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "store/postgres/pg_store.h"
+#include "store/search.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace amity::store {
@@ -26,7 +27,9 @@ bool UnitSet::Has(std::optional<int64_t> unit) const {
   return unit && std::binary_search(units.begin(), units.end(), *unit);
 }
 
-Result<std::unique_ptr<Store>> OpenStore(const std::string& url, const std::string& replica_url) {
+namespace {
+
+Result<std::unique_ptr<Store>> OpenEngine(const std::string& url, const std::string& replica_url) {
   auto is_postgres = [](const std::string& u) { return u.starts_with("postgresql://") || u.starts_with("postgres://"); };
   if (!replica_url.empty() && (!is_postgres(url) || !is_postgres(replica_url))) {
     return Fail(ErrorCode::kInvalidArgument,
@@ -42,6 +45,15 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& url, const std::stri
                 "a PostgreSQL database is named by a URL like postgresql://user@host:5432/amity, got \"" + url + "\"");
   }
   return OpenSqlite(url.starts_with("sqlite:") ? url.substr(7) : url);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenStore(const std::string& url, const std::string& replica_url) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenEngine(url, replica_url));
+  // A database migrated to the search tables, or indexed by an older Amity, is indexed now.
+  RETURN_IF_ERROR(EnsureSearchIndex(*store));
+  return store;
 }
 
 }  // namespace amity::store

@@ -366,3 +366,104 @@ std::string Numbered(const std::string& sql) {
 }
 
 }  // namespace amity::store
+
+#include "domain/search.h"
+
+namespace amity::store {
+
+namespace {
+
+constexpr const char* kHitColumns = "d.id, d.entity, d.record_id, d.title, d.names, d.body, d.sensitivity";
+
+void AppendTypes(const domain::SearchQuery& q, std::string* sql, std::vector<Json>* params) {
+  if (q.types.empty()) return;
+  *sql += " AND d.entity IN (";
+  for (size_t i = 0; i < q.types.size(); ++i) {
+    *sql += i ? ", ?" : "?";
+    params->push_back(q.types[i]->name);
+  }
+  *sql += ")";
+}
+
+// The query in FTS5's syntax: each phrase quoted, the last one a prefix, all required.
+std::string Fts5Match(const domain::SearchQuery& q, bool names_only) {
+  std::string expr;
+  for (size_t i = 0; i < q.phrases.size(); ++i) {
+    std::string phrase;
+    for (const std::string& t : q.phrases[i]) {
+      if (!phrase.empty()) phrase += ' ';
+      for (char ch : t) phrase += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+    }
+    expr += (i ? " AND \"" : "\"") + phrase + "\"" + (i + 1 == q.phrases.size() ? "*" : "");
+  }
+  return names_only ? "{title_f names_f} : (" + expr + ")" : expr;
+}
+
+// The query as a tsquery literal: each phrase's tokens followed by each other (<->), the last
+// token a prefix (:*), only in the title and names (weights A and B) when `names_only`.
+std::string TsQuery(const domain::SearchQuery& q, bool names_only) {
+  std::string expr;
+  for (size_t i = 0; i < q.phrases.size(); ++i) {
+    std::string phrase;
+    for (size_t j = 0; j < q.phrases[i].size(); ++j) {
+      std::string lexeme = "'";
+      for (char ch : q.phrases[i][j]) {
+        if (ch == '\'' || ch == '\\') lexeme += ch;
+        lexeme += ch;
+      }
+      lexeme += "'";
+      const bool last = i + 1 == q.phrases.size() && j + 1 == q.phrases[i].size();
+      if (last || names_only) lexeme += std::string(":") + (last ? "*" : "") + (names_only ? "AB" : "");
+      phrase += (j ? " <-> " : "") + lexeme;
+    }
+    expr += (i ? " & (" : "(") + phrase + ")";
+  }
+  return expr;
+}
+
+}  // namespace
+
+std::string SearchNamesSql(Dialect d, const domain::SearchQuery& q, bool exact, int limit,
+                           std::vector<Json>* params) {
+  std::string sql = std::string("SELECT ") + kHitColumns +
+                    " FROM search_name n JOIN search_doc d ON d.id = n.doc WHERE ";
+  if (exact) {
+    sql += "n.folded = ?";
+    params->push_back(q.folded);
+  } else {
+    // Every string starting with the query sorts from it to it followed by the last code point.
+    sql += "n.folded >= ? AND n.folded < ?";
+    params->push_back(q.folded);
+    params->push_back(q.folded + "\xF4\x8F\xBF\xBF");
+  }
+  sql += VisibilitySql(d, nullptr, params);
+  AppendTypes(q, &sql, params);
+  sql += exact ? " ORDER BY d.id LIMIT ?" : " ORDER BY n.folded, d.id LIMIT ?";
+  params->push_back(limit);
+  return sql;
+}
+
+std::string SearchWordsSql(Dialect d, const domain::SearchQuery& q, bool names_only, int limit,
+                           std::vector<Json>* params) {
+  std::string sql;
+  if (d == Dialect::kSqlite) {
+    sql = std::string("SELECT ") + kHitColumns +
+          " FROM search_fts JOIN search_doc d ON d.id = search_fts.rowid WHERE search_fts MATCH ?";
+    params->push_back(Fts5Match(q, names_only));
+    sql += VisibilitySql(d, nullptr, params);
+    AppendTypes(q, &sql, params);
+    sql += " ORDER BY search_fts.rank, d.id LIMIT ?";
+  } else {
+    const std::string query = TsQuery(q, names_only);
+    sql = std::string("SELECT ") + kHitColumns + " FROM search_doc d WHERE d.words @@ ?::tsquery";
+    params->push_back(query);
+    sql += VisibilitySql(d, nullptr, params);
+    AppendTypes(q, &sql, params);
+    sql += " ORDER BY ts_rank(d.words, ?::tsquery) DESC, d.id LIMIT ?";
+    params->push_back(query);
+  }
+  params->push_back(limit);
+  return sql;
+}
+
+}  // namespace amity::store

@@ -199,3 +199,25 @@ void AppendRowJson(const Row& row, const domain::EntityType& type, std::string* 
 }
 
 }  // namespace amity::store
+
+namespace amity::domain {
+struct SearchQuery;
+}
+
+namespace amity::store {
+
+// Search (store/search.h). The hits' columns, in this order: id, entity, record_id, title,
+// names, body, sensitivity of search_doc.
+//
+// Records whose title or a name folded equals the query (`exact`), or starts with it, the
+// reader may see, of the query's types, in the order of the names; at most `limit` rows (a
+// record may come once per matching name).
+std::string SearchNamesSql(Dialect d, const domain::SearchQuery& q, bool exact, int limit,
+                           std::vector<domain::Json>* params);
+// Records with every word of the query in their title or names (`names_only`), or anywhere, the
+// reader may see, of the query's types, best first (bm25 on SQLite, ts_rank on PostgreSQL, both
+// weighing the title over names over the rest), at most `limit`.
+std::string SearchWordsSql(Dialect d, const domain::SearchQuery& q, bool names_only, int limit,
+                           std::vector<domain::Json>* params);
+
+}  // namespace amity::store

@@ -13,6 +13,7 @@
 #include "domain/registry.h"
 #include "embedded/amity_sql.h"
 #include "store/columns.h"
+#include "store/search.h"
 #include "store/sql.h"
 
 namespace amity::store {
@@ -279,6 +280,7 @@ class PgTransaction final : public Transaction {
     if (!found) return Fail(ErrorCode::kNotFound, "no " + type.name + " with id " + std::to_string(id));
     RETURN_IF_ERROR(WriteIdentifiers(type, id, record, true));
     RETURN_IF_ERROR(WriteLinks(type, id, record, true));
+    RETURN_IF_ERROR(WriteSearch(*this, Dialect::kPostgres, type, id, record, true));
     touched_.insert(type.name);
     return {};
   }
@@ -335,6 +337,7 @@ class PgTransaction final : public Transaction {
                      }));
     RETURN_IF_ERROR(WriteIdentifiers(type, id, record, false));
     RETURN_IF_ERROR(WriteLinks(type, id, record, false));
+    RETURN_IF_ERROR(WriteSearch(*this, Dialect::kPostgres, type, id, record, false));
     touched_.insert(type.name);
     return id;
   }

@@ -13,6 +13,7 @@
 #include "domain/registry.h"
 #include "embedded/amity_sql.h"
 #include "store/columns.h"
+#include "store/search.h"
 #include "store/sql.h"
 
 namespace amity::store {
@@ -327,6 +328,7 @@ class SqliteTransaction final : public Transaction {
     if (rc != SQLITE_DONE) return tl::unexpected(SqlError(conn_->db(), rc, "insert " + type.name));
     RETURN_IF_ERROR(WriteIdentifiers(type, id, record, false));
     RETURN_IF_ERROR(WriteLinks(type, id, record, false));
+    RETURN_IF_ERROR(WriteSearch(*this, Dialect::kSqlite, type, id, record, false));
     touched_.insert(type.name);
     return id;
   }
@@ -343,6 +345,7 @@ class SqliteTransaction final : public Transaction {
     }
     RETURN_IF_ERROR(WriteIdentifiers(type, id, record, true));
     RETURN_IF_ERROR(WriteLinks(type, id, record, true));
+    RETURN_IF_ERROR(WriteSearch(*this, Dialect::kSqlite, type, id, record, true));
     touched_.insert(type.name);
     return {};
   }
