@@ -59,9 +59,8 @@ class Search : public ::testing::TestWithParam<std::string> {
                      {"starts_on", "2025-04-01"}});
   }
 
-  // The hits as "match type title", the name and text tiers each sorted by title (engines rank
-  // within a tier by their own measure, bm25 or ts_rank; the tiers and the order of names are
-  // the same on both).
+  // The hits as "match type title", the text tier sorted by title (engines rank text by their own
+  // measure, bm25 or ts_rank; everything else is ordered the same on both).
   std::vector<std::string> Find(const domain::Params& params) {
     auto q = domain::ParseSearch(params);
     EXPECT_TRUE(q.has_value()) << (q ? "" : q.error().message);
@@ -71,11 +70,8 @@ class Search : public ::testing::TestWithParam<std::string> {
     if (!hits) return {};
     std::vector<std::string> out;
     for (const store::SearchHit& h : *hits) out.push_back(h.match + " " + h.type + " " + h.title);
-    for (const char* tier : {"name ", "text "}) {
-      auto first = std::find_if(out.begin(), out.end(), [&](const std::string& s) { return s.starts_with(tier); });
-      auto last = std::find_if(first, out.end(), [&](const std::string& s) { return !s.starts_with(tier); });
-      std::sort(first, last);
-    }
+    auto first = std::find_if(out.begin(), out.end(), [&](const std::string& s) { return s.starts_with("text "); });
+    std::sort(first, out.end());
     return out;
   }
   std::vector<std::string> Find(const std::string& text) { return Find(domain::Params{{"q", text}}); }
@@ -113,13 +109,13 @@ const std::vector<Case>& Cases() {
       // A given name is a name of its own ("Sơn" is the given name of both).
       {"son", {"exact person Phan Anh Sơn", "exact person Nguyễn Thị Sơn"}, "person"},
       // Names in the order of their folded text; a record once, however many of its names
-      // start so (the former name "Vietnam Veterans Foundation"); then words inside names (the
-      // USSR is "… Xô viết" in Vietnamese).
+      // start so (the former name "Vietnam Veterans Foundation"); then words inside names, the
+      // shortest title first (the USSR is "… Xô viết" in Vietnamese).
       {"viet",
        {"prefix country Viet Nam", "prefix event Viet Nam – China forum",
         "prefix country Viet-Nam, Democratic Republic of", "prefix event Việt Nam – Lào: Diễn đàn hữu nghị",
         "prefix organisation Vietnam Veterans of America Foundation",
-        "name country USSR, Union of Soviet Socialist Republics", "name organisation Đảng Cộng sản Việt Nam"}},
+        "name organisation Đảng Cộng sản Việt Nam", "name country USSR, Union of Soviet Socialist Republics"}},
       // A former name.
       {"Vietnam Veterans Foundation", {"exact organisation Vietnam Veterans of America Foundation"}},
       // Chinese inside a name, not at its start: the characters in a row.
@@ -160,8 +156,8 @@ TEST_P(Search, NarrowsToTypesAndLimits) {
   // Countries from iso-codes are searched too, by their Vietnamese names ("Cộng hòa Dân chủ
   // Đức") and official names ("Grand Duchy of Luxembourg": the word being typed is a prefix).
   EXPECT_EQ(Find(domain::Params{{"q", "Đức"}, {"types", "country"}}),
-            (std::vector<std::string>{"exact country Germany", "name country German Democratic Republic",
-                                      "name country Luxembourg"}));
+            (std::vector<std::string>{"exact country Germany", "name country Luxembourg",
+                                      "name country German Democratic Republic"}));
 }
 
 TEST_P(Search, SnippetsMarkTheWordsAsWritten) {

@@ -445,25 +445,35 @@ std::string SearchNamesSql(Dialect d, const domain::SearchQuery& q, bool exact, 
 
 std::string SearchWordsSql(Dialect d, const domain::SearchQuery& q, bool names_only, int limit,
                            std::vector<Json>* params) {
-  std::string sql;
+  // The newest kSearchCandidates matches the reader may see: an index walk that stops early
+  // however common the words are, where ranking every match would read them all.
+  std::string inner;
   if (d == Dialect::kSqlite) {
-    sql = std::string("SELECT ") + kHitColumns +
-          " FROM search_fts JOIN search_doc d ON d.id = search_fts.rowid WHERE search_fts MATCH ?";
+    inner = std::string("SELECT d.id AS doc") + (names_only ? "" : ", search_fts.rank AS score") +
+            " FROM search_fts JOIN search_doc d ON d.id = search_fts.rowid WHERE search_fts MATCH ?";
     params->push_back(Fts5Match(q, names_only));
-    sql += VisibilitySql(d, nullptr, params);
-    AppendTypes(q, &sql, params);
-    sql += " ORDER BY search_fts.rank, d.id LIMIT ?";
   } else {
     const std::string query = TsQuery(q, names_only);
-    sql = std::string("SELECT ") + kHitColumns + " FROM search_doc d WHERE d.words @@ ?::tsquery";
-    params->push_back(query);
-    sql += VisibilitySql(d, nullptr, params);
-    AppendTypes(q, &sql, params);
-    sql += " ORDER BY ts_rank(d.words, ?::tsquery) DESC, d.id LIMIT ?";
+    inner = "SELECT d.id AS doc";
+    if (!names_only) {
+      inner += ", ts_rank(d.words, ?::tsquery) AS score";
+      params->push_back(query);
+    }
+    inner += " FROM search_doc d WHERE d.words @@ ?::tsquery";
     params->push_back(query);
   }
+  inner += VisibilitySql(d, nullptr, params);
+  AppendTypes(q, &inner, params);
+  inner += d == Dialect::kSqlite ? " ORDER BY search_fts.rowid DESC LIMIT " : " ORDER BY d.id DESC LIMIT ";
+  inner += std::to_string(kSearchCandidates);
+  // Words in names: the shortest title first (the closest to what was typed). Other text: by
+  // relevance, the engine's own (bm25 over the columns weighted 10, 5, 1; ts_rank over weights
+  // A, B, C).
+  std::string order = " ORDER BY length(d.title_f), d.id";
+  if (!names_only) order = d == Dialect::kSqlite ? " ORDER BY m.score, d.id" : " ORDER BY m.score DESC, d.id";
   params->push_back(limit);
-  return sql;
+  return std::string("SELECT ") + kHitColumns + " FROM (" + inner + ") m JOIN search_doc d ON d.id = m.doc" + order +
+         " LIMIT ?";
 }
 
 }  // namespace amity::store
