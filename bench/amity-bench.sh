@@ -16,6 +16,11 @@
 #   100k-pg, writers-pg, 1m-pg: the same steps with Amity on PostgreSQL 15 (a throwaway cluster
 #            the script starts as the postgres user on a free loopback port, fsync and
 #            synchronous_commit on, and stops and removes at the end)
+#   search, search-pg: 1,000,000 organisations with real names (bench/gen_search_1m.py: Party
+#            Facts' parties × ISO 3166-2 place names, in many languages and scripts): the import
+#            with the search index kept, the index's size, a full rebuild (amity search rebuild),
+#            then typeahead: GET /api/v1/search?limit=10&q=… with queries as users type them
+#            (the generator's list of 1,000), one connection (the latency one user sees) and 8
 #   smoke, smoke-pg: a check of this script, not a figure: ROWS_SMOKE partners, then every kind
 #            of request the 100k and writers steps send, 2 s each, once; fails unless every
 #            response was 2xx. About a minute.
@@ -27,7 +32,7 @@
 # Every throughput figure is wrk -t2 -c32, a 5 s warm-up, then the median of 3 runs of 10 s, as
 # the Directus script does. wrk and the server share the machine's cores.
 #
-# Usage: bench/amity-bench.sh [all|peers|100k|writers|nginx|1m|100k-pg|writers-pg|1m-pg|smoke|smoke-pg]...
+# Usage: bench/amity-bench.sh [all|peers|100k|writers|nginx|1m|100k-pg|writers-pg|1m-pg|search|search-pg|smoke|smoke-pg]...
 #        (default: all = peers 100k writers nginx 1m, SQLite only; `pg` = 100k-pg writers-pg 1m-pg)
 # Environment (all optional):
 #   AMITY=path/to/amity     the server binary (default: build/src/amity of this repo)
@@ -37,6 +42,8 @@
 #   DURATION=10 RUNS=3 WARMUP=5 CONNECTIONS=32 THREADS=2
 #   ROWS_1M=1000000         rows for the 1m step
 #   ROWS_SMOKE=5000         rows for the smoke step
+#   ROWS_SEARCH=1000000 ROWS_SEARCH_PG=$ROWS_SEARCH   rows for the search steps
+#   PARTYFACTS=../shared/data/partyfacts/partyfacts-core-parties.csv   the names they are made of
 #   SERVE_ARGS="..."        extra arguments for amity serve (default: none, i.e. its defaults)
 #   MAX_SECONDS=3600        the whole run is stopped after this long
 #   QUIET_WAIT=300 RETRIES=3  waiting for an idle machine; runs redone when others used >10% CPU
@@ -72,6 +79,9 @@ THREADS=${THREADS:-2}
 ROWS_1M=${ROWS_1M:-1000000}
 ROWS_SMOKE=${ROWS_SMOKE:-5000}
 ROWS_1M_PG=${ROWS_1M_PG:-$ROWS_1M}
+ROWS_SEARCH=${ROWS_SEARCH:-1000000}
+ROWS_SEARCH_PG=${ROWS_SEARCH_PG:-$ROWS_SEARCH}
+PARTYFACTS=${PARTYFACTS:-$(cd "$repo/.." && pwd)/shared/data/partyfacts/partyfacts-core-parties.csv}
 SERVE_ARGS=${SERVE_ARGS:-}
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 PG_SETTINGS=${PG_SETTINGS:-shared_buffers=1GB max_wal_size=4GB effective_cache_size=8GB}
@@ -722,6 +732,63 @@ step_1m() {
 # smoke: the path every step takes, on ROWS_SMOKE partners and short runs (2 s, once, no waiting
 # for a quiet machine): import, the token, one/list/agg/uncached counts, writers and the mixed
 # load. Fails when any wrk run or any request in the server's access log was not 2xx.
+step_search() {
+  local rows=$ROWS_SEARCH
+  [ "$engine" = postgresql ] && rows=$ROWS_SEARCH_PG
+  log "search: $rows organisations with real names (bench/gen_search_1m.py), $engine"
+  if [ ! -s "$SCRATCH/search-$rows.jsonl" ]; then
+    python3 "$here/gen_search_1m.py" "$SCRATCH/search-$rows.jsonl" "$SCRATCH/search-queries.txt" "$rows" "$PARTYFACTS"
+  fi
+  local import_args=()
+  import_timed search "$SCRATCH/search-$rows.jsonl" "$rows"
+  say "$sys search index_MB $(search_index_mb search)"
+  db_of search
+  local busy; busy=$(wait_quiet)
+  /usr/bin/time -f '%e %M' -o "$SCRATCH/rebuild$sfx.time" "$AMITY" "${db[@]}" search rebuild >"$SCRATCH/rebuild$sfx.out" 2>&1 \
+    || { cat "$SCRATCH/rebuild$sfx.out" >&2; exit 1; }
+  local secs kb; read -r secs kb <"$SCRATCH/rebuild$sfx.time"
+  say "$sys search rebuild $(cat "$SCRATCH/rebuild$sfx.out")"
+  say "$sys search rebuild_seconds $secs"
+  say "$sys search rebuild_peak_rss_MB $((kb / 1024)) (idle check before: ${busy}% busy)"
+  say "$sys search index_MB_after_rebuild $(search_index_mb search)"
+  serve search
+  local base=http://127.0.0.1:$port
+  search_lua "$SCRATCH/search.lua" "$SCRATCH/search-queries.txt"
+  CONNECTIONS=1 THREADS=1 measure "$sys" search-typeahead-c1 --latency -s "$SCRATCH/search.lua" "$base"
+  CONNECTIONS=8 measure "$sys" search-typeahead-c8 --latency -s "$SCRATCH/search.lua" "$base"
+  server_memory search
+  stop_pid "$server_pid"
+  if [ "$engine" = postgresql ]; then pg_sql postgres 'DROP DATABASE bench_search' >/dev/null; fi
+}
+# search_index_mb NAME: the size of the search tables and their indexes
+search_index_mb() {
+  if [ "$engine" = postgresql ]; then
+    pg_sql "bench_${1//-/_}" "SELECT (pg_total_relation_size('search_doc') + pg_total_relation_size('search_name')) / 1048576"
+  else
+    python3 - "$SCRATCH/data-$1/amity.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+print(db.execute("SELECT sum(pgsize) / 1048576 FROM dbstat WHERE name LIKE 'search%' OR name LIKE 'sqlite_autoindex_search%'").fetchone()[0])
+PY
+  fi
+}
+# search_lua FILE QUERIES: GET /api/v1/search with a random query of the list, per-thread seeds
+search_lua() {
+  cat >"$1" <<LUA
+local n = 0
+function setup(thread) n = n + 1; thread:set("tid", n) end
+local queries = {}
+function init(args)
+  math.randomseed(os.time() * 100 + (tid or 0))
+  for line in io.lines("$2") do queries[#queries + 1] = line end
+end
+local headers = {["Authorization"] = "Bearer $token"}
+request = function()
+  return wrk.format("GET", "/api/v1/search?limit=10&q=" .. queries[math.random(#queries)], headers)
+end
+LUA
+}
+
 step_smoke() {
   local rows=$ROWS_SMOKE
   local DURATION=2 WARMUP=1 RUNS=1 WRITE_SECONDS=2 QUIET_WAIT=0 RETRIES=0
@@ -766,8 +833,8 @@ for s in "${steps[@]}"; do
   case $s in
     all) expanded+=(peers 100k writers nginx 1m) ;;
     pg) expanded+=(100k-pg writers-pg 1m-pg) ;;
-    peers|100k|writers|nginx|1m|100k-pg|writers-pg|1m-pg|smoke|smoke-pg) expanded+=("$s") ;;
-    *) echo "amity-bench: unknown step $s (all, pg, peers, 100k, writers, nginx, 1m, 100k-pg, writers-pg, 1m-pg, smoke, smoke-pg)" >&2; exit 2 ;;
+    peers|100k|writers|nginx|1m|100k-pg|writers-pg|1m-pg|search|search-pg|smoke|smoke-pg) expanded+=("$s") ;;
+    *) echo "amity-bench: unknown step $s (all, pg, peers, 100k, writers, nginx, 1m, 100k-pg, writers-pg, 1m-pg, search, search-pg, smoke, smoke-pg)" >&2; exit 2 ;;
   esac
 done
 for s in "${expanded[@]}"; do
@@ -781,13 +848,15 @@ for s in "${expanded[@]}"; do
     writers) step_writers ;;
     nginx) step_nginx ;;
     1m) step_1m ;;
+    search) step_search ;;
     smoke) step_smoke ;;
   esac
 done
 pg_stop
 # The data (about 1.3 GB after `all`: databases, CSV files, access logs) goes unless KEEP_DATA=1.
 if [ "${KEEP_DATA:-0}" != 1 ]; then
-  rm -rf "$SCRATCH"/data-100k "$SCRATCH"/data-1m "$SCRATCH"/data-smoke "$SCRATCH"/*.csv "$SCRATCH"/access-*.log \
+  rm -rf "$SCRATCH"/data-100k "$SCRATCH"/data-1m "$SCRATCH"/data-smoke "$SCRATCH"/data-search "$SCRATCH"/*.csv \
+    "$SCRATCH"/*.jsonl "$SCRATCH"/access-*.log \
     "$SCRATCH"/nginx/logs "$SCRATCH"/token-*
 fi
 log "done; figures in $results, raw wrk outputs in $SCRATCH/wrk"
