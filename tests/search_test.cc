@@ -200,6 +200,28 @@ TEST_P(Search, FollowsEveryWrite) {
             (std::vector<std::string>{"name organisation Vietnamese-German Friendship Society"}));
 }
 
+TEST_P(Search, FindsWhatAnImportBroughtAndWhatItChanged) {
+  // An import writes names and words at commit, in bulk (store::SearchBulk).
+  const int64_t before = Create("organisation", {{"name", "Hội Nhà báo Việt Nam"}, {"kind", "ngo"}});
+  std::vector<store::ImportRow> rows;
+  rows.push_back({1, Json{{"name", "Liên đoàn Lao động Việt Nam"}, {"kind", "ngo"}, {"acronym", "VGCL"}}});
+  rows.push_back({2, Json{{"name", "Hội Liên hiệp Phụ nữ Việt Nam"}, {"kind", "ngo"},
+                          {"description", "Founded in 1930; works with women's unions abroad."}}});
+  store::VectorSource source(std::move(rows));
+  auto report = f.records->Import(Type("organisation"), source, false, store::Actor{"test"});
+  ASSERT_TRUE(report.has_value()) << report.error().message;
+  EXPECT_EQ(Find("vgcl"), (std::vector<std::string>{"exact organisation Liên đoàn Lao động Việt Nam"}));
+  EXPECT_EQ(Find("lien doan lao"), (std::vector<std::string>{"prefix organisation Liên đoàn Lao động Việt Nam"}));
+  EXPECT_EQ(Find("women unions"), (std::vector<std::string>{"text organisation Hội Liên hiệp Phụ nữ Việt Nam"}));
+  // Writes after the import's commit are row by row again.
+  ASSERT_TRUE(f.records->Update(Type("organisation"), before, 1,
+                                {{"name", "Vietnam Journalists' Association"}, {"acronym", "VJA"}}, store::Actor{"test"})
+                  .has_value());
+  EXPECT_EQ(Find("hoi nha bao"), std::vector<std::string>{});
+  EXPECT_EQ(Find("VJA"), (std::vector<std::string>{"exact organisation Vietnam Journalists' Association"}));
+  EXPECT_EQ(Find("journalists"), (std::vector<std::string>{"name organisation Vietnam Journalists' Association"}));
+}
+
 TEST_P(Search, ShowsOnlyWhatTheReaderMaySee) {
   const int64_t a = Create("unit", {{"code", "A"}, {"name", "Desk A"}, {"kind", "department"}});
   const int64_t b = Create("unit", {{"code", "B"}, {"name", "Desk B"}, {"kind", "department"}});

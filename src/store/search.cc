@@ -100,19 +100,19 @@ std::string SensitivityOf(const EntityType& type, const Json& record) {
 // The columns of one search_doc row, in the order the insert statements take them (after id).
 std::vector<Json> DocParams(Dialect d, const EntityType& type, int64_t id, const Json& record,
                             const SearchDoc& doc) {
-  std::vector<Json> p = {type.name,         id,       OwnerOf(type, record), SensitivityOf(type, record),
-                         doc.title,         JoinLines(doc.names), doc.body, doc.title_folded,
-                         doc.names_folded,  doc.body_folded};
+  std::vector<Json> p = {type.name,        id,       OwnerOf(type, record), SensitivityOf(type, record),
+                         doc.title,        JoinLines(doc.names), doc.body, doc.title_folded,
+                         doc.names_folded, doc.body_folded,     Json(doc.name_keys).dump()};
   if (d == Dialect::kPostgres) p.push_back(TsVector(doc));
   return p;
 }
 
 std::string DocColumns(Dialect d) {
-  return std::string("entity, record_id, owner_unit, sensitivity, title, names, body, title_f, names_f, body_f") +
+  return std::string("entity, record_id, owner_unit, sensitivity, title, names, body, title_f, names_f, body_f, keys") +
          (d == Dialect::kPostgres ? ", words" : "");
 }
 
-constexpr int kDocParams = 10;  // without words
+constexpr int kDocParams = 11;  // without words
 
 Status Run(Transaction& tx, const std::string& sql, const std::vector<Json>& params) {
   return tx.Rows(sql, params).map([](auto&&) {});
@@ -131,6 +131,12 @@ Status DeleteEntry(Transaction& tx, Dialect d, const Json& row) {
   return Run(tx, "DELETE FROM search_doc WHERE id = ?", {row[0]});
 }
 
+std::string InsertDocSql(Dialect d) {
+  std::string marks;
+  for (int i = 0; i < kDocParams + (d == Dialect::kPostgres ? 1 : 0); ++i) marks += i ? ", ?" : "?";
+  return "INSERT INTO search_doc (" + DocColumns(d) + ") VALUES (" + marks + ") RETURNING id";
+}
+
 Status InsertNames(Transaction& tx, int64_t doc, const SearchDoc& sd) {
   for (const std::string& key : sd.name_keys) {
     RETURN_IF_ERROR(Run(tx, "INSERT INTO search_name (folded, doc) VALUES (?, ?)", {key, doc}));
@@ -140,8 +146,29 @@ Status InsertNames(Transaction& tx, int64_t doc, const SearchDoc& sd) {
 
 }  // namespace
 
+Status FinishSearchBulk(Transaction& tx, Dialect d, SearchBulk& bulk) {
+  if (!bulk.first) return {};
+  const Json first = *bulk.first;
+  bulk.first.reset();
+  // In key order: the index grows at its end instead of at a random place per row.
+  RETURN_IF_ERROR(Run(tx,
+                      d == Dialect::kSqlite
+                          ? "INSERT INTO search_name (folded, doc) SELECT k.value, d.id FROM search_doc d, "
+                            "json_each(d.keys) k WHERE d.id >= ? ORDER BY 1, 2"
+                          : "INSERT INTO search_name (folded, doc) SELECT k, d.id FROM search_doc d, "
+                            "jsonb_array_elements_text(d.keys::jsonb) k WHERE d.id >= ? ORDER BY 1, 2",
+                      {first}));
+  if (d == Dialect::kSqlite) {
+    RETURN_IF_ERROR(Run(tx,
+                        "INSERT INTO search_fts (rowid, title_f, names_f, body_f) SELECT id, title_f, names_f, body_f "
+                        "FROM search_doc WHERE id >= ?",
+                        {first}));
+  }
+  return {};
+}
+
 Status WriteSearch(Transaction& tx, Dialect d, const EntityType& type, int64_t id, const Json& record,
-                   bool replace) {
+                   bool replace, SearchBulk* bulk) {
   auto deleted = record.find("deleted_at");
   const bool live = deleted == record.end() || deleted->is_null();
   const SearchDoc doc = live ? SearchDocOf(type, record) : SearchDoc{};
@@ -158,15 +185,23 @@ Status WriteSearch(Transaction& tx, Dialect d, const EntityType& type, int64_t i
           o[8] == params[6]) {
         return {};
       }
-      RETURN_IF_ERROR(DeleteEntry(tx, d, o));
+      // An entry the bulk has not completed yet has no names or words to remove.
+      if (bulk && bulk->first && o[0].get<int64_t>() >= *bulk->first) {
+        RETURN_IF_ERROR(Run(tx, "DELETE FROM search_doc WHERE id = ?", {o[0]}));
+      } else {
+        RETURN_IF_ERROR(DeleteEntry(tx, d, o));
+      }
     }
   }
   if (!live) return {};
-  std::string marks;
-  for (size_t i = 0; i < params.size(); ++i) marks += i ? ", ?" : "?";
-  ASSIGN_OR_RETURN(std::vector<Json> ids,
-                   tx.Rows("INSERT INTO search_doc (" + DocColumns(d) + ") VALUES (" + marks + ") RETURNING id", params));
+  static const std::string insert_sqlite = InsertDocSql(Dialect::kSqlite);
+  static const std::string insert_postgres = InsertDocSql(Dialect::kPostgres);
+  ASSIGN_OR_RETURN(std::vector<Json> ids, tx.Rows(d == Dialect::kSqlite ? insert_sqlite : insert_postgres, params));
   const int64_t doc_id = ids.at(0).at(0).get<int64_t>();
+  if (bulk) {
+    if (!bulk->first) bulk->first = doc_id;
+    return {};
+  }
   if (d == Dialect::kSqlite) {
     RETURN_IF_ERROR(Run(tx, "INSERT INTO search_fts (rowid, title_f, names_f, body_f) VALUES (?, ?, ?, ?)",
                         {doc_id, doc.title_folded, doc.names_folded, doc.body_folded}));
@@ -250,32 +285,22 @@ Result<std::vector<SearchHit>> Search(Store& store, const domain::SearchQuery& q
 namespace {
 
 // Inserts the entries of `batch` (type, record) with ids from `*next_id`, several rows a
-// statement.
+// statement; their names and words follow in FinishSearchBulk.
 Status InsertBatch(Transaction& tx, Dialect d, const std::vector<std::pair<const EntityType*, Json>>& batch,
                    int64_t* next_id) {
   if (batch.empty()) return {};
-  std::string docs_sql = "INSERT INTO search_doc (id, " + DocColumns(d) + ") VALUES ";
-  std::string names_sql = "INSERT INTO search_name (folded, doc) VALUES ";
-  std::vector<Json> docs, names;
+  std::string sql = "INSERT INTO search_doc (id, " + DocColumns(d) + ") VALUES ";
+  std::vector<Json> params;
   const int columns = kDocParams + (d == Dialect::kPostgres ? 1 : 0) + 1;
   for (const auto& [type, record] : batch) {
-    const int64_t id = (*next_id)++;
-    const SearchDoc doc = SearchDocOf(*type, record);
-    std::vector<Json> p = DocParams(d, *type, record["id"].get<int64_t>(), record, doc);
-    docs_sql += docs.empty() ? "(" : ", (";
-    for (int i = 0; i < columns; ++i) docs_sql += i ? ", ?" : "?";
-    docs_sql += ")";
-    docs.push_back(id);
-    for (Json& v : p) docs.push_back(std::move(v));
-    for (const std::string& key : doc.name_keys) {
-      names_sql += names.empty() ? "(?, ?)" : ", (?, ?)";
-      names.push_back(key);
-      names.push_back(id);
-    }
+    std::vector<Json> p = DocParams(d, *type, record["id"].get<int64_t>(), record, SearchDocOf(*type, record));
+    sql += params.empty() ? "(" : ", (";
+    for (int i = 0; i < columns; ++i) sql += i ? ", ?" : "?";
+    sql += ")";
+    params.push_back((*next_id)++);
+    for (Json& v : p) params.push_back(std::move(v));
   }
-  RETURN_IF_ERROR(Run(tx, docs_sql, docs));
-  if (!names.empty()) RETURN_IF_ERROR(Run(tx, names_sql, names));
-  return {};
+  return Run(tx, sql, params);
 }
 
 }  // namespace
@@ -322,9 +347,9 @@ Result<int64_t> RebuildSearch(Store& store) {
       q.after = domain::Cursor{Json(), last};
     }
   }
-  if (d == Dialect::kSqlite) {
-    RETURN_IF_ERROR(Run(*tx, "INSERT INTO search_fts (search_fts) VALUES ('rebuild')", {}));
-  } else {
+  SearchBulk bulk{1};
+  RETURN_IF_ERROR(FinishSearchBulk(*tx, d, bulk));
+  if (d == Dialect::kPostgres) {
     for (const std::string& def : deferred) RETURN_IF_ERROR(Run(*tx, def, {}));
     RETURN_IF_ERROR(Run(*tx, "SELECT setval(pg_get_serial_sequence('search_doc', 'id'), ?, false)", {next_id}));
   }

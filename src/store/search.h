@@ -3,6 +3,7 @@
 // by GET /api/v1/search and `amity search`. Tables: search_doc, search_name, and on SQLite the
 // FTS5 table search_fts (migrations sqlite 0013, postgresql 0004).
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,10 +34,20 @@ struct SearchHit {
 // {"text", "match": true}, …]}.
 Json SearchHitJson(const SearchHit& hit);
 
+// A transaction writing many records (Transaction::ExpectMany: an import, a rebuild): their
+// entries' names and words are written at commit, in one sorted statement each, instead of row
+// by row. Entries with ids from `first` on are the ones still to complete.
+struct SearchBulk {
+  std::optional<int64_t> first;
+};
+
 // Writes the search entry of record `id` of `type` in `tx`, replacing the one it had when
-// `replace`; a deleted record has none. Called by the engines wherever they write a record.
+// `replace`; a deleted record has none. Called by the engines wherever they write a record;
+// with `bulk`, part of the work waits for FinishSearchBulk.
 Status WriteSearch(Transaction& tx, Dialect d, const EntityType& type, int64_t id, const Json& record,
-                   bool replace);
+                   bool replace, SearchBulk* bulk = nullptr);
+// Completes the entries `bulk` left (the engines call it in Commit, before committing).
+Status FinishSearchBulk(Transaction& tx, Dialect d, SearchBulk& bulk);
 
 // The hits for `q` that the thread's AccessScope may see, best first, at most q.limit.
 Result<std::vector<SearchHit>> Search(Store& store, const domain::SearchQuery& q);

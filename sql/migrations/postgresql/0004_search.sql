@@ -15,6 +15,7 @@ CREATE TABLE search_doc (
   title_f text NOT NULL,
   names_f text NOT NULL,
   body_f text NOT NULL,
+  keys text NOT NULL,  -- the name keys (search_name) as a JSON array, for writing them in bulk
   words tsvector NOT NULL,
   UNIQUE (entity, record_id)
 );

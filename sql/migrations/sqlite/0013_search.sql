@@ -13,6 +13,7 @@ CREATE TABLE search_doc (
   title_f TEXT NOT NULL,
   names_f TEXT NOT NULL,
   body_f TEXT NOT NULL,
+  keys TEXT NOT NULL,  -- the name keys (search_name) as a JSON array, for writing them in bulk
   UNIQUE (entity, record_id)
 );
 -- The title and each name folded whole: a query equal to one, or the start of one.

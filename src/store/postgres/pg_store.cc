@@ -280,7 +280,7 @@ class PgTransaction final : public Transaction {
     if (!found) return Fail(ErrorCode::kNotFound, "no " + type.name + " with id " + std::to_string(id));
     RETURN_IF_ERROR(WriteIdentifiers(type, id, record, true));
     RETURN_IF_ERROR(WriteLinks(type, id, record, true));
-    RETURN_IF_ERROR(WriteSearch(*this, Dialect::kPostgres, type, id, record, true));
+    RETURN_IF_ERROR(WriteSearch(*this, Dialect::kPostgres, type, id, record, true, bulk_ ? &search_bulk_ : nullptr));
     touched_.insert(type.name);
     return {};
   }
@@ -290,9 +290,13 @@ class PgTransaction final : public Transaction {
                 {e.entity, e.record_id, e.version, e.at, e.actor, e.action, e.changes.dump()});
   }
 
-  Status ExpectMany(const EntityType&) override { return {}; }
+  Status ExpectMany(const EntityType&) override {
+    bulk_ = true;  // search entries are completed at commit
+    return {};
+  }
 
   Status Commit() override {
+    RETURN_IF_ERROR(FinishSearchBulk(*this, Dialect::kPostgres, search_bulk_));
     for (const EntityType* type : std::set<const EntityType*>(exact_)) RETURN_IF_ERROR(AdvanceSequence(*type));
     for (const std::string& entity : touched_) RETURN_IF_ERROR(Exec("generation", kBumpGenerationSql, {entity}));
     return Guard("commit", [&]() -> Status {
@@ -337,7 +341,7 @@ class PgTransaction final : public Transaction {
                      }));
     RETURN_IF_ERROR(WriteIdentifiers(type, id, record, false));
     RETURN_IF_ERROR(WriteLinks(type, id, record, false));
-    RETURN_IF_ERROR(WriteSearch(*this, Dialect::kPostgres, type, id, record, false));
+    RETURN_IF_ERROR(WriteSearch(*this, Dialect::kPostgres, type, id, record, false, bulk_ ? &search_bulk_ : nullptr));
     touched_.insert(type.name);
     return id;
   }
@@ -377,6 +381,8 @@ class PgTransaction final : public Transaction {
   pqxx::work work_;
   std::atomic<uint64_t>* written_;
   std::set<std::string> touched_;
+  bool bulk_ = false;  // ExpectMany: search entries are completed at commit
+  SearchBulk search_bulk_;
   std::set<const EntityType*> exact_;
 };
 

@@ -328,7 +328,7 @@ class SqliteTransaction final : public Transaction {
     if (rc != SQLITE_DONE) return tl::unexpected(SqlError(conn_->db(), rc, "insert " + type.name));
     RETURN_IF_ERROR(WriteIdentifiers(type, id, record, false));
     RETURN_IF_ERROR(WriteLinks(type, id, record, false));
-    RETURN_IF_ERROR(WriteSearch(*this, Dialect::kSqlite, type, id, record, false));
+    RETURN_IF_ERROR(WriteSearch(*this, Dialect::kSqlite, type, id, record, false, bulk_ ? &search_bulk_ : nullptr));
     touched_.insert(type.name);
     return id;
   }
@@ -345,7 +345,7 @@ class SqliteTransaction final : public Transaction {
     }
     RETURN_IF_ERROR(WriteIdentifiers(type, id, record, true));
     RETURN_IF_ERROR(WriteLinks(type, id, record, true));
-    RETURN_IF_ERROR(WriteSearch(*this, Dialect::kSqlite, type, id, record, true));
+    RETURN_IF_ERROR(WriteSearch(*this, Dialect::kSqlite, type, id, record, true, bulk_ ? &search_bulk_ : nullptr));
     touched_.insert(type.name);
     return {};
   }
@@ -360,11 +360,13 @@ class SqliteTransaction final : public Transaction {
   }
 
   Status ExpectMany(const EntityType& type) override {
+    bulk_ = true;
     if (deferred_.contains(&type)) return {};
     return DeferIndexes(type);
   }
 
   Status Commit() override {
+    RETURN_IF_ERROR(FinishSearchBulk(*this, Dialect::kSqlite, search_bulk_));
     // Indexes dropped for a bulk load are rebuilt in the same transaction (one sort each).
     for (const auto& [type, indexes] : deferred_) {
       for (const std::string& sql : indexes) RETURN_IF_ERROR(conn_->Exec(sql));
@@ -473,6 +475,8 @@ class SqliteTransaction final : public Transaction {
   Conn* conn_;
   bool done_ = false;
   std::set<std::string> touched_;
+  bool bulk_ = false;  // ExpectMany: search entries are completed at commit
+  SearchBulk search_bulk_;
   std::map<const EntityType*, std::vector<std::string>> deferred_;  // index SQL to rebuild
   // Prepared once per transaction and type (owned by the connection's statement cache).
   std::map<const EntityType*, sqlite3_stmt*> insert_stmt_, insert_exact_stmt_;
