@@ -299,6 +299,31 @@ Json BuildOpenApi(const domain::Registry& registry, const domain::CustomFields& 
                                    {"responses", {{"200", ok({{"type", "object"}})}}}};
   paths["/stats"]["get"] = {{"operationId", "stats"}, {"summary", "live records per type"},
                             {"responses", {{"200", ok({{"type", "object"}})}}}};
+  {
+    Json types = Json::array();
+    for (const EntityType& t : registry.types()) types.push_back(t.name);
+    schemas["SearchHit"] = Json::parse(R"({"type": "object", "properties": {
+        "type": {"type": "string"}, "id": {"type": "integer"}, "title": {"type": "string"},
+        "match": {"enum": ["exact", "prefix", "name", "text"]},
+        "snippet": {"type": "array", "items": {"type": "object", "properties": {
+          "text": {"type": "string"}, "match": {"const": true}}, "required": ["text"]}}},
+      "required": ["type", "id", "title", "match", "snippet"]})");
+    Json responses = ProblemResponses({400, 503});
+    responses["200"] = ok({{"type", "object"},
+                           {"properties", {{"items", {{"type", "array"}, {"items", Ref("SearchHit")}}}}},
+                           {"required", {"items"}}});
+    paths["/search"]["get"] = {
+        {"operationId", "search"},
+        {"summary", "every record the user may see, best first (docs/api.md#search)"},
+        {"parameters",
+         {Param("q", "query", {{"type", "string"}, {"maxLength", 200}}, true,
+                "words, in any case and without diacritics; the last one a prefix"),
+          Param("types", "query", {{"type", "string"}}, false,
+                "entity names, comma-separated: " + types.dump()),
+          Param("limit", "query", {{"type", "integer"}, {"minimum", 1}, {"maximum", 50}, {"default", 10}}, false,
+                "at most this many hits")}},
+        {"responses", responses}};
+  }
   for (const EntityType& t : registry.types()) {
     const std::string P = Pascal(t.name);
     Json props = Json::object(), input = Json::object(), required = Json::array();
