@@ -292,6 +292,28 @@ TEST(Cli, DemoLoadsOnceAndBackupCopies) {
   EXPECT_EQ(exists.exit_code, 1);
 }
 
+TEST(Cli, SearchesAndRebuildsTheIndex) {
+  TempDir dir;
+  ASSERT_EQ(Amity(dir, {"demo"}).exit_code, 0);
+  Outcome found = Amity(dir, {"search", "find", "phan anh son", "--types", "person"});
+  EXPECT_EQ(found.exit_code, 0) << found.err;
+  EXPECT_EQ(found.out,
+            R"({"id":1,"match":"exact","snippet":[{"match":true,"text":"Phan"},{"text":" "},{"match":true,"text":"Anh"},)"
+            R"({"text":" "},{"match":true,"text":"Sơn"}],"title":"Phan Anh Sơn","type":"person"})"
+            "\n");
+  EXPECT_EQ(Lines(Amity(dir, {"search", "find", "viet", "--limit", "3"}).out), 3u);
+  Outcome empty = Amity(dir, {"search", "find", " – "});
+  EXPECT_EQ(empty.exit_code, 1);
+  EXPECT_EQ(empty.err, "amity: q: has no letter or digit to search for\n");
+  Outcome bad_type = Amity(dir, {"search", "find", "viet", "--types", "planet"});
+  EXPECT_EQ(bad_type.exit_code, 1);
+  EXPECT_TRUE(bad_type.err.starts_with("amity: types: no entity type \"planet\"")) << bad_type.err;
+  Outcome rebuilt = Amity(dir, {"search", "rebuild"});
+  EXPECT_EQ(rebuilt.exit_code, 0) << rebuilt.err;
+  EXPECT_TRUE(std::regex_match(rebuilt.out, std::regex("indexed [0-9]+ records in [0-9]+\\.[0-9] s\n"))) << rebuilt.out;
+  EXPECT_EQ(Amity(dir, {"search", "find", "phan anh son", "--types", "person"}).out, found.out);
+}
+
 TEST(Cli, DumpsAndRestoresIntoANewDatabaseOnly) {
   TempDir dir;
   ASSERT_EQ(Amity(dir, {"demo"}).exit_code, 0);
