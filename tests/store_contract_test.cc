@@ -9,8 +9,10 @@
 #include <pqxx/pqxx>
 #include <sqlite3.h>
 
+#include "domain/collation.h"
 #include "domain/registry.h"
 #include "store/columns.h"
+#include "store/sqlite/sqlite_store.h"
 #include "postgres.h"
 #include "support.h"
 
@@ -185,6 +187,67 @@ TEST_P(StoreContract, ListsFilterSortAndPageWithoutGapsOrRepeats) {
   std::vector<int64_t> ids;
   for (const Json& r : vn->items) ids.push_back(r["id"]);
   EXPECT_EQ(ids, (std::vector<int64_t>{2, 6, 8}));
+}
+
+// Text sorts in the ICU collation of the query's language, alike on every engine, and keyset
+// pages continue it exactly: collation-equal strings (the NFC and NFD spellings of "Dũng") tie
+// and go by id, nulls come first ascending and last descending.
+TEST_P(StoreContract, SortsTextByLanguageAndPagesThroughItExactly) {
+  struct Row {
+    const char *name, *acronym, *city;
+  };
+  const Row rows[] = {{"Zeta", "ZT", "Bạ"},     {"Đạt", nullptr, "Bá"}, {"D\u0169ng", "Đ", "Bã"},
+                      {"Ân", nullptr, "Bả"},    {"Ăn", "Dz", "Bà"},     {"Anh", "a", "Ba"},
+                      {"Du\u0303ng", nullptr, nullptr}};
+  for (const Row& o : rows) {
+    Json in = {{"name", o.name}, {"kind", "ngo"}};
+    if (o.acronym) in["acronym"] = o.acronym;
+    if (o.city) in["city"] = o.city;
+    MustCreate(Org(), in);
+  }
+  // Every page of the list, `limit` at a time, each page's query made from the cursor alone.
+  auto walk = [&](domain::Params params, int limit) {
+    std::vector<int64_t> ids;
+    params.emplace_back("limit", std::to_string(limit));
+    domain::Query q = Parse(Org(), params);
+    for (int pages = 0; pages < 10; ++pages) {
+      auto page = f.records->List(Org(), q);
+      EXPECT_TRUE(page.has_value());
+      if (!page) break;
+      EXPECT_LE(page->items.size(), static_cast<size_t>(limit));
+      for (const Json& r : page->items) ids.push_back(r["id"].get<int64_t>());
+      if (page->next_cursor.empty()) break;
+      domain::Params next = params;
+      next.emplace_back("cursor", page->next_cursor);
+      q = Parse(Org(), next);
+    }
+    return ids;
+  };
+  // Vietnamese: A < Ă < Â, D < Đ. English (the root order): Ă and Â are A with marks, Đ a D.
+  const std::vector<int64_t> vi = {6, 5, 4, 3, 7, 2, 1}, en = {5, 4, 6, 2, 3, 7, 1};
+  auto page = f.records->List(Org(), Parse(Org(), {{"sort", "name"}, {"lang", "vi"}}));
+  ASSERT_TRUE(page.has_value());
+  std::vector<std::string> names;
+  for (const Json& r : page->items) names.push_back(r["name"]);
+  EXPECT_EQ(names, (std::vector<std::string>{"Anh", "Ăn", "Ân", "D\u0169ng", "Du\u0303ng", "Đạt", "Zeta"}));
+  for (int limit : {2, 3, 50}) {
+    EXPECT_EQ(walk({{"sort", "name"}, {"lang", "vi"}}, limit), vi) << limit;
+    EXPECT_EQ(walk({{"sort", "name"}, {"lang", "en"}}, limit), en) << limit;
+    EXPECT_EQ(walk({{"sort", "name"}}, limit), en) << limit;  // English unless asked
+    // Descending is the exact reverse, ties included.
+    EXPECT_EQ(walk({{"sort", "-name"}, {"lang", "vi"}}, limit), std::vector<int64_t>(vi.rbegin(), vi.rend()));
+    EXPECT_EQ(walk({{"sort", "-name"}, {"lang", "en"}}, limit), std::vector<int64_t>(en.rbegin(), en.rend()));
+    // A field with nulls: they come first, then a < Dz < Đ (vi) or a < Đ < Dz (en).
+    EXPECT_EQ(walk({{"sort", "acronym"}, {"lang", "vi"}}, limit), (std::vector<int64_t>{2, 4, 7, 6, 5, 3, 1}));
+    EXPECT_EQ(walk({{"sort", "acronym"}, {"lang", "en"}}, limit), (std::vector<int64_t>{2, 4, 7, 6, 3, 5, 1}));
+    EXPECT_EQ(walk({{"sort", "-acronym"}, {"lang", "vi"}}, limit), (std::vector<int64_t>{1, 3, 5, 6, 7, 4, 2}));
+    // Tones: Vietnamese ngang, huyền, hỏi, ngã, sắc, nặng; the root order has its own.
+    EXPECT_EQ(walk({{"sort", "city"}, {"lang", "vi"}}, limit), (std::vector<int64_t>{7, 6, 5, 4, 3, 2, 1}));
+    EXPECT_EQ(walk({{"sort", "city"}, {"lang", "en"}}, limit), (std::vector<int64_t>{7, 6, 2, 5, 3, 4, 1}));
+  }
+  // A filter and a collated sort together.
+  EXPECT_EQ(walk({{"sort", "name"}, {"lang", "vi"}, {"acronym.null", "false"}}, 2),
+            (std::vector<int64_t>{6, 5, 3, 1}));
 }
 
 TEST_P(StoreContract, CountsGroupAndFollowWrites) {
@@ -364,8 +427,9 @@ INSTANTIATE_TEST_SUITE_P(Engines, StoreContract, ::testing::ValuesIn(Engines()))
 TEST(SqliteSchema, HasAColumnForEveryDeclaredField) {
   TempDir dir;
   ASSERT_TRUE(store::OpenStore(dir.File("a.db")).has_value());
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(dir.File("a.db").c_str(), &db), SQLITE_OK);
+  auto opened = store::OpenSqliteConnection(dir.File("a.db"), SQLITE_OPEN_READWRITE);
+  ASSERT_TRUE(opened.has_value());
+  sqlite3* db = *opened;
   for (const domain::EntityType& t : Registry::Get().types()) {
     std::map<std::string, std::string> columns;
     sqlite3_stmt* s = nullptr;
@@ -388,6 +452,87 @@ TEST(SqliteSchema, HasAColumnForEveryDeclaredField) {
     }
   }
   sqlite3_close(db);
+}
+
+// The text sort indexes name the `vi` and `en` collations: a connection that lacks them (the
+// sqlite3 shell) cannot write the table, one from OpenSqliteConnection can, and the indexes it
+// maintains are in the order SQLite checks them in.
+TEST(SqliteSchema, TextSortIndexesNeedTheCollationsAmityRegisters) {
+  Fixture f("sqlite");
+  f.LoadDemo();
+  const std::string file = f.dir.File("amity.db");
+  auto exec = [](sqlite3* db, const std::string& sql) {
+    char* err = nullptr;
+    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+    std::string msg = rc == SQLITE_OK ? "ok" : err ? err : "?";
+    sqlite3_free(err);
+    return msg;
+  };
+  const std::string insert =
+      "INSERT INTO organisation (uuid, created_at, created_by, updated_at, updated_by, version, sensitivity, "
+      "name, kind) VALUES ('u', 't', 'a', 't', 'a', 1, 'internal', 'Đạt', 'ngo')";
+  sqlite3* bare = nullptr;
+  ASSERT_EQ(sqlite3_open(file.c_str(), &bare), SQLITE_OK);
+  EXPECT_TRUE(exec(bare, insert).starts_with("no such collation sequence: ")) << exec(bare, insert);
+  sqlite3_close(bare);
+  auto opened = store::OpenSqliteConnection(file, SQLITE_OPEN_READWRITE);
+  ASSERT_TRUE(opened.has_value());
+  EXPECT_EQ(exec(*opened, insert), "ok");
+  sqlite3_stmt* check = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(*opened, "PRAGMA integrity_check", -1, &check, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(check), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(check, 0)), "ok");
+  sqlite3_finalize(check);
+  sqlite3_close(*opened);
+}
+
+// Collated indexes hold the order of the ICU that built them. Here a connection whose `vi` and
+// `en` order backwards (as another ICU might order some strings) writes organisations; marked
+// as built by another ICU version, the indexes are rebuilt when the store next opens the file.
+TEST(SqliteSchema, IndexesOfACollationWhoseIcuChangedAreRebuiltAtOpen) {
+  TempDir dir;
+  const std::string file = dir.File("a.db");
+  ASSERT_TRUE(store::OpenStore(file).has_value());
+  auto integrity = [&] {
+    auto db = store::OpenSqliteConnection(file, SQLITE_OPEN_READWRITE);
+    EXPECT_TRUE(db.has_value());
+    sqlite3_stmt* s = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(*db, "PRAGMA integrity_check(1)", -1, &s, nullptr), SQLITE_OK);
+    EXPECT_EQ(sqlite3_step(s), SQLITE_ROW);
+    const std::string result = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    sqlite3_close(*db);
+    return result;
+  };
+  {
+    sqlite3* other = nullptr;
+    ASSERT_EQ(sqlite3_open(file.c_str(), &other), SQLITE_OK);
+    auto backwards = [](void*, int an, const void* a, int bn, const void* b) {
+      const std::string_view x(static_cast<const char*>(a), an), y(static_cast<const char*>(b), bn);
+      return -x.compare(y);
+    };
+    for (const char* name : {"vi", "en"}) {
+      ASSERT_EQ(sqlite3_create_collation_v2(other, name, SQLITE_UTF8, nullptr, backwards, nullptr), SQLITE_OK);
+    }
+    for (const char* name : {"Zeta", "alpha", "Đạt", "Dũng", "Anh"}) {
+      const std::string sql =
+          "INSERT INTO organisation (uuid, created_at, created_by, updated_at, updated_by, version, "
+          "sensitivity, name, kind) VALUES ('" + std::string(name) + "', 't', 'a', 't', 'a', 1, 'internal', '" +
+          name + "', 'ngo')";
+      ASSERT_EQ(sqlite3_exec(other, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(other);
+    }
+    ASSERT_EQ(sqlite3_exec(other, "UPDATE collation_version SET version = '1.0.0.0'", nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(other);
+  }
+  EXPECT_NE(integrity(), "ok");
+  auto reopened = store::OpenStore(file);
+  ASSERT_TRUE(reopened.has_value());
+  EXPECT_EQ(integrity(), "ok");
+  auto versions = (*reopened)->Rows("SELECT name, version FROM collation_version ORDER BY name", {});
+  ASSERT_TRUE(versions.has_value());
+  EXPECT_EQ(*versions, (std::vector<Json>{{"en", domain::CollationVersion(domain::Lang::kEn)},
+                                          {"vi", domain::CollationVersion(domain::Lang::kVi)}}));
 }
 
 // The PostgreSQL migrations likewise, with PostgreSQL's types, text compared byte-wise.

@@ -1,7 +1,9 @@
+#include <algorithm>
 #include <functional>
 #include <gtest/gtest.h>
 
 #include "domain/codec.h"
+#include "domain/collation.h"
 #include "domain/money.h"
 #include "domain/query.h"
 #include "domain/registry.h"
@@ -204,6 +206,59 @@ TEST(Query, CursorsRoundTripAndAreChecked) {
   auto other = ParseQuery(Org(), {{"sort", "-name"}, {"cursor", c}}, false, Ref());
   ASSERT_FALSE(other.has_value());
   EXPECT_EQ(other.error().fields[0].reason, "was made for sort=\"name\", not sort=-name");
+}
+
+TEST(Query, LangChoosesTheOrderOfTextAndDefaultsToTheCallers) {
+  EXPECT_EQ(ParseQuery(Org(), {{"sort", "name"}}, false, Ref())->lang, Lang::kEn);
+  EXPECT_EQ(ParseQuery(Org(), {{"sort", "name"}}, false, Ref(), nullptr, Lang::kVi)->lang, Lang::kVi);
+  EXPECT_EQ(ParseQuery(Org(), {{"lang", "en"}}, false, Ref(), nullptr, Lang::kVi)->lang, Lang::kEn);
+  EXPECT_EQ(ParseQuery(Org(), {{"lang", "vi"}}, false, Ref())->lang, Lang::kVi);
+  EXPECT_EQ(ParseQuery(Org(), {{"lang", "fr"}}, false, Ref()).error().fields,
+            (std::vector<FieldViolation>{{"lang", "expected vi or en, got \"fr\""}}));
+  EXPECT_EQ(ParseQuery(Org(), {{"lang", "vi"}, {"lang", "vi"}}, false, Ref()).error().fields,
+            (std::vector<FieldViolation>{{"lang", "given more than once"}}));
+  EXPECT_EQ(ParseQuery(Org(), {{"by", "country"}, {"lang", "VI"}}, true, Ref()).error().fields,
+            (std::vector<FieldViolation>{{"lang", "expected vi or en, got \"VI\""}}));
+}
+
+TEST(Query, ATextSortsCursorHoldsItsLanguage) {
+  auto vi = ParseQuery(Org(), {{"sort", "name"}, {"lang", "vi"}}, false, Ref());
+  const std::string c = EncodeCursor(*vi, "Đạt", 7);
+  auto next = ParseQuery(Org(), {{"sort", "name"}, {"cursor", c}}, false, Ref(), nullptr, Lang::kVi);
+  ASSERT_TRUE(next.has_value());
+  EXPECT_EQ(next->after->sort_value, "Đạt");
+  auto en = ParseQuery(Org(), {{"sort", "name"}, {"lang", "en"}, {"cursor", c}}, false, Ref());
+  EXPECT_EQ(en.error().fields,
+            (std::vector<FieldViolation>{{"cursor", "was made for lang=\"vi\", not lang=en"}}));
+  // Dates and numbers have one order: their cursors go with any language.
+  auto by_date = ParseQuery(Org(), {{"sort", "founded_on"}, {"lang", "vi"}}, false, Ref());
+  const std::string d = EncodeCursor(*by_date, "1990", 3);
+  EXPECT_TRUE(ParseQuery(Org(), {{"sort", "founded_on"}, {"cursor", d}}, false, Ref()).has_value());
+}
+
+TEST(Collate, OrdersVietnameseByItsAlphabetAndEnglishByTheRootOrder) {
+  const std::vector<std::string> words = {"Zeta", "Đạt", "Dũng", "Ân", "Ăn", "Anh", "alpha"};
+  auto sorted = [&](Lang lang) {
+    std::vector<std::string> w = words;
+    std::sort(w.begin(), w.end(),
+              [&](const std::string& a, const std::string& b) { return Collate(lang, a, b) < 0; });
+    return w;
+  };
+  EXPECT_EQ(sorted(Lang::kVi), (std::vector<std::string>{"alpha", "Anh", "Ăn", "Ân", "Dũng", "Đạt", "Zeta"}));
+  EXPECT_EQ(sorted(Lang::kEn), (std::vector<std::string>{"alpha", "Ăn", "Ân", "Anh", "Đạt", "Dũng", "Zeta"}));
+  // Tones in the Vietnamese order: ngang, huyền, hỏi, ngã, sắc, nặng.
+  const std::vector<std::string> tones = {"a", "à", "ả", "ã", "á", "ạ"};
+  for (size_t i = 1; i < tones.size(); ++i) {
+    EXPECT_LT(Collate(Lang::kVi, tones[i - 1], tones[i]), 0) << tones[i];
+  }
+  EXPECT_LT(Collate(Lang::kVi, "D", "Đ"), 0);
+  EXPECT_LT(Collate(Lang::kVi, "Dz", "Đa"), 0);  // Đ is a letter after D, not a D with a mark
+  EXPECT_GT(Collate(Lang::kEn, "Dz", "Đa"), 0);
+  EXPECT_LT(Collate(Lang::kEn, "a", "B"), 0);  // dictionary order, not bytes
+  EXPECT_LT(Collate(Lang::kEn, "a", "A"), 0);  // case decides last
+  // Canonically equivalent spellings (NFC, NFD) are equal: lists break the tie by id.
+  EXPECT_EQ(Collate(Lang::kVi, "D\u0169ng", "Du\u0303ng"), 0);
+  EXPECT_EQ(Collate(Lang::kEn, "", ""), 0);
 }
 
 TEST(Query, CountsNeedAGroupableBy) {

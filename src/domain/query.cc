@@ -193,11 +193,14 @@ const Field* NamedField(const EntityType& type, const std::vector<Field>* custom
 
 }  // namespace
 
+bool Collated(const Field& f) { return f.type == FieldType::kText && !f.custom; }
+
 Result<Query> ParseQuery(const EntityType& type, const Params& params, bool for_counts,
-                         const ReferenceData& ref, const std::vector<Field>* custom) {
+                         const ReferenceData& ref, const std::vector<Field>* custom, Lang lang) {
   Query q;
+  q.lang = lang;
   std::vector<FieldViolation> bad;
-  bool saw_limit = false, saw_sort = false, saw_cursor = false, saw_by = false;
+  bool saw_limit = false, saw_sort = false, saw_cursor = false, saw_by = false, saw_lang = false;
   std::string cursor_text;
   for (const auto& [key, value] : params) {
     if (!IsValidUtf8(key) || !IsValidUtf8(value)) {
@@ -237,6 +240,15 @@ Result<Query> ParseQuery(const EntityType& type, const Params& params, bool for_
         q.sort = f->name == "id" ? nullptr : f;
         q.descending = desc;
       }
+    } else if (key == "lang") {
+      if (saw_lang) {
+        bad.push_back({key, "given more than once"});
+      } else if (auto l = ParseLang(value)) {
+        q.lang = *l;
+      } else {
+        bad.push_back({key, "expected vi or en, got \"" + value + "\""});
+      }
+      saw_lang = true;
     } else if (key == "cursor") {
       if (saw_cursor) bad.push_back({key, "given more than once"});
       saw_cursor = true;
@@ -379,6 +391,10 @@ Result<Query> ParseQuery(const EntityType& type, const Params& params, bool for_
       bad.push_back({"cursor", "is not a cursor this server made"});
     } else if (c["s"] != sort_key) {
       bad.push_back({"cursor", "was made for sort=" + c["s"].dump() + ", not sort=" + sort_key});
+    } else if (q.sort && Collated(*q.sort) && c.value("l", Json()) != LangName(q.lang)) {
+      bad.push_back({"cursor", c.contains("l")
+                                   ? "was made for lang=" + c["l"].dump() + ", not lang=" + LangName(q.lang)
+                                   : std::string("is not a cursor this server made")});
     } else {
       q.after = Cursor{c["v"], c["i"].get<int64_t>()};
     }
@@ -389,7 +405,10 @@ Result<Query> ParseQuery(const EntityType& type, const Params& params, bool for_
 
 std::string EncodeCursor(const Query& query, const Json& sort_value, int64_t id) {
   const std::string sort_key = (query.descending ? "-" : "") + (query.sort ? query.sort->name : "id");
-  return Base64UrlEncode(Json{{"s", sort_key}, {"v", sort_value}, {"i", id}}.dump());
+  Json c{{"s", sort_key}, {"v", sort_value}, {"i", id}};
+  // The next page of a text sort continues in the same collation or not at all.
+  if (query.sort && Collated(*query.sort)) c["l"] = LangName(query.lang);
+  return Base64UrlEncode(c.dump());
 }
 
 }  // namespace amity::domain

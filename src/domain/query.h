@@ -11,6 +11,7 @@
 //   q=text            any searchable field contains text
 //   identifier=scheme:value               an external identifier
 //   sort=field | sort=-field              one sort key; ties broken by id
+//   lang=vi|en                            the order of text (domain/collation.h)
 //   limit=1..500 (default 50), cursor=…   keyset paging
 //   total=true                            also count every match
 //   deleted=true                          the trash instead of live records
@@ -20,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "domain/collation.h"
 #include "domain/entity.h"
 #include "domain/reference.h"
 
@@ -44,6 +46,7 @@ struct Query {
   std::vector<Condition> conditions;
   const Field* sort = nullptr;  // null: by id
   bool descending = false;
+  Lang lang = Lang::kEn;  // the collation a text sort follows
   int limit = 50;
   std::optional<Cursor> after;
   bool total = false;
@@ -56,10 +59,17 @@ using Params = std::vector<std::pair<std::string, std::string>>;
 // Parses `params`; `for_counts` also requires and reads `by`. Each problem names its parameter.
 // `custom` holds the type's custom fields in force (CustomFields::Of; null: none), which
 // filters and `by` name as custom.NAME; the query points into it, so it must outlive the query.
+// `lang` is the language when `params` has no `lang` (the HTTP API: the Accept-Language's).
 Result<Query> ParseQuery(const EntityType& type, const Params& params, bool for_counts,
-                         const ReferenceData& ref, const std::vector<Field>* custom = nullptr);
+                         const ReferenceData& ref, const std::vector<Field>* custom = nullptr,
+                         Lang lang = Lang::kEn);
 
-// Opaque cursor text for the next page, and back (checked against the query's sort).
+// Whether sorting by `f` follows the query's language (text), rather than the stored values'
+// own order (numbers, dates, codes of enums).
+bool Collated(const Field& f);
+
+// Opaque cursor text for the next page, and back (checked against the query's sort and, for a
+// text sort, its language).
 std::string EncodeCursor(const Query& query, const Json& sort_value, int64_t id);
 
 // Ops a field type accepts in filters (for meta and OpenAPI).

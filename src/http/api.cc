@@ -418,14 +418,19 @@ Response Api::HandleApi(const Request& req, const std::vector<std::string>& seg,
     own_custom = &custom->Of(type->name);
   }
 
+  // The order of text in lists when the query has no lang=.
+  const domain::Lang lang = *domain::ParseLang(PreferredLang(req.Header("accept-language")));
+
   // /{plural}
   if (seg.size() == 1) {
     if (m == "GET") {
-      auto q = domain::ParseQuery(*type, params, false, ref, own_custom);
+      auto q = domain::ParseQuery(*type, params, false, ref, own_custom, lang);
       if (!q) return ErrorResponse(q.error());
       auto page = records_.ListText(*type, *q);
       if (!page) return ErrorResponse(page.error());
-      return PageResponse(*page);
+      Response r = PageResponse(*page);
+      r.With("Vary", "Accept-Language");
+      return r;
     }
     if (m == "POST") {
       if (type->reference_data) return MethodNotAllowed("GET, HEAD");
@@ -443,7 +448,7 @@ Response Api::HandleApi(const Request& req, const std::vector<std::string>& seg,
   // /{plural}/counts
   if (seg.size() == 2 && seg[1] == "counts") {
     if (m != "GET") return MethodNotAllowed("GET, HEAD");
-    auto q = domain::ParseQuery(*type, params, true, ref, own_custom);
+    auto q = domain::ParseQuery(*type, params, true, ref, own_custom, lang);
     if (!q) return ErrorResponse(q.error());
     std::string cache_key;
     for (const auto& [k, v] : params) cache_key += k + "=" + v + "&";
@@ -592,11 +597,13 @@ Response Api::HandleApi(const Request& req, const std::vector<std::string>& seg,
     const EntityType& sub = *domain::Registry::Get().ByName("subdivision");
     auto with_country = params;
     with_country.emplace_back("country", seg[1]);
-    auto q = domain::ParseQuery(sub, with_country, false, ref);
+    auto q = domain::ParseQuery(sub, with_country, false, ref, nullptr, lang);
     if (!q) return ErrorResponse(q.error());
     auto page = records_.ListText(sub, *q);
     if (!page) return ErrorResponse(page.error());
-    return PageResponse(*page);
+    Response r = PageResponse(*page);
+    r.With("Vary", "Accept-Language");
+    return r;
   }
   return ProblemResponse(404, "no such resource: " + req.target.substr(0, req.target.find('?')));
 }

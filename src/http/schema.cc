@@ -352,6 +352,12 @@ Json BuildOpenApi(const domain::Registry& registry, const domain::CustomFields& 
     list_params.push_back(Param("limit", "query", {{"type", "integer"}, {"minimum", 1}, {"maximum", 500}}, false, "page size (50)"));
     list_params.push_back(Param("cursor", "query", {{"type", "string"}}, false, "next_cursor of the previous page"));
     list_params.push_back(Param("sort", "query", {{"type", "string"}}, false, "field or -field"));
+    list_params.push_back(Param("lang", "query", {{"type", "string"}, {"enum", {"vi", "en"}}}, false,
+                                "the order of text: Vietnamese or English collation "
+                                "(default: from Accept-Language)"));
+    list_params.push_back(Param("Accept-Language", "header", {{"type", "string"}}, false,
+                                "without lang: the first of vi, en it prefers orders text "
+                                "(neither: en)"));
     list_params.push_back(Param("total", "query", {{"type", "boolean"}}, false, "also count all matches"));
     Json list_responses = problem_list;
     list_responses["200"] = ok(Ref(P + "Page"));

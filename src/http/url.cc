@@ -29,7 +29,55 @@ bool Decode(std::string_view in, bool plus_is_space, std::string* out) {
   return true;
 }
 
+std::string_view TrimSpace(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// A weight's thousandths ("0.8" → 800, "1" → 1000); -1 when it is not one (RFC 9110 §12.4.2).
+int Weight(std::string_view q) {
+  if (q.empty() || q.size() > 5 || (q[0] != '0' && q[0] != '1')) return -1;
+  if (q.size() > 1 && q[1] != '.') return -1;
+  int n = (q[0] - '0') * 1000, scale = 100;
+  for (size_t i = 2; i < q.size(); ++i, scale /= 10) {
+    if (q[i] < '0' || q[i] > '9') return -1;
+    n += (q[i] - '0') * scale;
+  }
+  return n > 1000 ? -1 : n;
+}
+
 }  // namespace
+
+std::string_view PreferredLang(std::string_view header) {
+  std::string_view best = "en";
+  int best_weight = 0;
+  while (!header.empty()) {
+    const size_t comma = header.find(',');
+    std::string_view item = header.substr(0, comma);
+    header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
+    int weight = 1000;
+    if (const size_t semi = item.find(';'); semi != std::string_view::npos) {
+      std::string_view param = TrimSpace(item.substr(semi + 1));
+      item = item.substr(0, semi);
+      if (param.size() < 2 || (param[0] != 'q' && param[0] != 'Q') || param[1] != '=') continue;
+      weight = Weight(param.substr(2));
+    }
+    item = TrimSpace(item);
+    const std::string_view primary = item.substr(0, item.find('-'));
+    if (primary.size() != 2 || weight <= best_weight) continue;
+    const char a = static_cast<char>(primary[0] | 0x20), b = static_cast<char>(primary[1] | 0x20);
+    if (a == 'v' && b == 'i') {
+      best = "vi";
+    } else if (a == 'e' && b == 'n') {
+      best = "en";
+    } else {
+      continue;
+    }
+    best_weight = weight;
+  }
+  return best;
+}
 
 Result<Target> ParseTarget(const std::string& target) {
   Target t;

@@ -31,6 +31,22 @@ TEST(ParseTarget, AllowsAHundredParametersAndNoMore) {
   EXPECT_EQ(e.fields, (std::vector<FieldViolation>{{"query", "has more than 100 parameters"}}));
 }
 
+TEST(PreferredLang, TakesTheFirstOfViAndEnTheHeaderPrefers) {
+  EXPECT_EQ(PreferredLang(""), "en");
+  EXPECT_EQ(PreferredLang("vi"), "vi");
+  EXPECT_EQ(PreferredLang("vi-VN,vi;q=0.9,en-US;q=0.8,en;q=0.7"), "vi");
+  EXPECT_EQ(PreferredLang("fr-FR, fr;q=0.9, vi;q=0.5, en;q=0.4"), "vi");
+  EXPECT_EQ(PreferredLang("en;q=0.5, VI-vn;q=0.8"), "vi");  // by weight, not position
+  EXPECT_EQ(PreferredLang("en, vi"), "en");                 // equal weights: the header's order
+  EXPECT_EQ(PreferredLang("vi;q=0, en;q=0.1"), "en");       // q=0: not acceptable
+  EXPECT_EQ(PreferredLang("vi;q=0"), "en");
+  EXPECT_EQ(PreferredLang("fr, de;q=0.5"), "en");
+  EXPECT_EQ(PreferredLang("*"), "en");
+  EXPECT_EQ(PreferredLang("vi;q=2, en;q=0.3"), "en");       // a malformed weight counts as absent
+  EXPECT_EQ(PreferredLang("vie, vietnamese"), "en");
+  EXPECT_EQ(PreferredLang(" vi ; q=1.000 "), "vi");
+}
+
 TEST(SplitPath, IgnoresEmptySegments) {
   EXPECT_EQ(SplitPath("/api//v1/units/"), (std::vector<std::string>{"api", "v1", "units"}));
 }

@@ -224,7 +224,11 @@ std::string ListSql(Dialect d, const domain::EntityType& type, const Query& q, s
   std::string where;
   AppendConditions(d, type, q, &where, params);
   const Column* sort_col = q.sort ? ColumnOf(type, q.sort->name) : nullptr;
-  const std::string sort = sort_col ? Quote(sort_col->name) : "";
+  // Text in the request's ICU collation, the same name in both engines (domain/collation.h),
+  // in the order and the keyset comparisons alike, so that the page after a cursor continues
+  // the order exactly; the <table>_<field>_<lang> indexes hold this order.
+  std::string sort = sort_col ? Quote(sort_col->name) : "";
+  if (sort_col && domain::Collated(*q.sort)) sort += " COLLATE " + Quote(domain::LangName(q.lang));
   const char* cmp = q.descending ? "<" : ">";
   if (q.after) {
     const std::string id_cmp = std::string(" id ") + cmp + " ?";

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "base/text.h"
+#include "domain/collation.h"
 #include "domain/links.h"
 #include "domain/registry.h"
 #include "embedded/amity_sql.h"
@@ -40,6 +41,13 @@ Error SqlError(sqlite3* db, int rc, const std::string& what) {
   return Error{ErrorCode::kInternal, msg, {}};
 }
 
+// The `vi` and `en` collations as SQLite calls them.
+int CollateCallback(void* lang, int a_size, const void* a, int b_size, const void* b) {
+  return domain::Collate(*static_cast<const domain::Lang*>(lang),
+                         std::string_view(static_cast<const char*>(a), a_size),
+                         std::string_view(static_cast<const char*>(b), b_size));
+}
+
 // One connection and its prepared statements.
 class Conn {
  public:
@@ -49,13 +57,9 @@ class Conn {
   }
   static Result<std::unique_ptr<Conn>> Open(const std::string& path, int busy_ms, bool create) {
     auto c = std::make_unique<Conn>();
-    const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) |
-                      SQLITE_OPEN_NOMUTEX;
-    const int rc = sqlite3_open_v2(path.c_str(), &c->db_, flags, nullptr);
-    if (rc != SQLITE_OK) {
-      return Fail(ErrorCode::kUnavailable, "cannot open database " + path + ": " +
-                                               (c->db_ ? sqlite3_errmsg(c->db_) : sqlite3_errstr(rc)));
-    }
+    const int flags =
+        SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
+    ASSIGN_OR_RETURN(c->db_, OpenSqliteConnection(path, flags));
     sqlite3_busy_timeout(c->db_, busy_ms);
     sqlite3_extended_result_codes(c->db_, 1);
     for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
@@ -494,6 +498,7 @@ class SqliteStore final : public Store {
     // Index builds after a bulk load sort with helper threads.
     RETURN_IF_ERROR(writer_->Exec("PRAGMA threads=4"));
     RETURN_IF_ERROR(Migrate());
+    RETURN_IF_ERROR(ReindexChangedCollations());
     for (int i = 0; i < options_.read_connections; ++i) {
       ASSIGN_OR_RETURN(std::unique_ptr<Conn> c, Conn::Open(path_, options_.busy_timeout_ms, false));
       RETURN_IF_ERROR(c->Exec("PRAGMA query_only=ON"));
@@ -725,13 +730,11 @@ class SqliteStore final : public Store {
   }
 
   Status Backup(const std::string& path) override {
-    sqlite3* dest = nullptr;
-    int rc = sqlite3_open_v2(path.c_str(), &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
-    if (rc != SQLITE_OK) {
-      std::string msg = dest ? sqlite3_errmsg(dest) : sqlite3_errstr(rc);
-      sqlite3_close(dest);
-      return Fail(ErrorCode::kInvalidArgument, "cannot create backup file " + path + ": " + msg);
+    auto opened = OpenSqliteConnection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    if (!opened) {
+      return Fail(ErrorCode::kInvalidArgument, "cannot create the backup: " + opened.error().message);
     }
+    sqlite3* dest = *opened;
     Reader r(this);
     sqlite3_backup* b = sqlite3_backup_init(dest, "main", r.conn->db(), "main");
     if (!b) {
@@ -740,7 +743,7 @@ class SqliteStore final : public Store {
       return Fail(ErrorCode::kInternal, "backup: " + msg);
     }
     // One step copies everything from one read snapshot: consistent while others write.
-    rc = sqlite3_backup_step(b, -1);
+    int rc = sqlite3_backup_step(b, -1);
     sqlite3_backup_finish(b);
     if (rc != SQLITE_DONE) {
       std::string msg = sqlite3_errstr(rc);
@@ -837,23 +840,58 @@ class SqliteStore final : public Store {
       const std::string file(name.substr(prefix.size()));
       const int64_t version = std::stoll(file.substr(0, 4));
       if (version <= current) continue;
-      RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE"));
-      Status st = writer_->Exec(std::string(amity_sql::Get(name)));
-      if (st) {
-        auto s = writer_->Prepare("INSERT INTO schema_migrations (version, name) VALUES (?, ?)");
-        if (!s) {
-          st = tl::unexpected(s.error());
-        } else {
-          BindAll(*s, {version, file});
-          const int rc = sqlite3_step(*s);
-          if (rc != SQLITE_DONE) st = tl::unexpected(SqlError(writer_->db(), rc, "migration"));
+      Status st = ExecAndRecord(std::string(amity_sql::Get(name)),
+                                "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", {version, file},
+                                "migration");
+      if (!st) return Fail(ErrorCode::kInternal, "migration " + file + " failed: " + st.error().message);
+    }
+    return {};
+  }
+
+  // Runs `sql` (none when empty), then `record` with `params`, in one write transaction: both or
+  // neither (a migration and its schema_migrations row, a REINDEX and its collation_version row).
+  Status ExecAndRecord(const std::string& sql, const char* record, const std::vector<Json>& params,
+                       const char* what) {
+    RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE"));
+    Status st = sql.empty() ? Status{} : writer_->Exec(sql);
+    if (st) {
+      auto s = writer_->Prepare(record);
+      if (!s) {
+        st = tl::unexpected(s.error());
+      } else {
+        BindAll(*s, params);
+        const int rc = sqlite3_step(*s);
+        if (rc != SQLITE_DONE) st = tl::unexpected(SqlError(writer_->db(), rc, what));
+      }
+    }
+    if (st) st = writer_->Exec("COMMIT");
+    if (!st) (void)writer_->Exec("ROLLBACK");
+    return st;
+  }
+
+  // Indexes in a collation hold the order of the ICU that built them: when this process's ICU
+  // gives a collation another version than the one recorded, its indexes are rebuilt (REINDEX)
+  // before anything reads them. No record yet: the indexes were just built by this ICU.
+  Status ReindexChangedCollations() {
+    for (domain::Lang lang : {domain::Lang::kVi, domain::Lang::kEn}) {
+      const std::string name = domain::LangName(lang), version = domain::CollationVersion(lang);
+      std::optional<std::string> recorded;
+      {
+        ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                         writer_->Prepare("SELECT version FROM collation_version WHERE name = ?"));
+        BindAll(s, {name});
+        const int rc = sqlite3_step(s);
+        if (rc == SQLITE_ROW) recorded = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
+        sqlite3_reset(s);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+          return tl::unexpected(SqlError(writer_->db(), rc, "collations"));
         }
       }
-      if (st) st = writer_->Exec("COMMIT");
-      if (!st) {
-        (void)writer_->Exec("ROLLBACK");
-        return Fail(ErrorCode::kInternal, "migration " + file + " failed: " + st.error().message);
-      }
+      if (recorded == version) continue;
+      RETURN_IF_ERROR(ExecAndRecord(recorded ? "REINDEX " + Quote(name) : "",
+                                    "INSERT INTO collation_version (name, version) VALUES (?, ?) "
+                                    "ON CONFLICT (name) DO UPDATE SET version = excluded.version",
+                                    {name, version}, "collations"));
     }
     return {};
   }
@@ -869,6 +907,25 @@ class SqliteStore final : public Store {
 };
 
 }  // namespace
+
+Result<sqlite3*> OpenSqliteConnection(const std::string& path, int flags) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc == SQLITE_OK) {
+    static constexpr domain::Lang kLangs[] = {domain::Lang::kVi, domain::Lang::kEn};
+    for (const domain::Lang& lang : kLangs) {
+      rc = sqlite3_create_collation_v2(db, domain::LangName(lang), SQLITE_UTF8,
+                                       const_cast<domain::Lang*>(&lang), CollateCallback, nullptr);
+      if (rc != SQLITE_OK) break;
+    }
+  }
+  if (rc != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close_v2(db);
+    return Fail(ErrorCode::kUnavailable, "cannot open database " + path + ": " + msg);
+  }
+  return db;
+}
 
 Result<std::unique_ptr<Store>> OpenSqlite(const std::string& path, SqliteOptions options) {
   auto store = std::make_unique<SqliteStore>(path, options);

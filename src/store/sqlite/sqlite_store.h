@@ -8,6 +8,8 @@
 
 #include "store/store.h"
 
+struct sqlite3;
+
 namespace amity::store {
 
 struct SqliteOptions {
@@ -18,5 +20,12 @@ struct SqliteOptions {
 };
 
 Result<std::unique_ptr<Store>> OpenSqlite(const std::string& path, SqliteOptions options = {});
+
+// Opens a connection to the file (sqlite3_open_v2 `flags`) with the collations Amity's indexes
+// and lists use, `vi` and `en` (domain/collation.h), registered: every connection Amity opens
+// comes from here, since a database whose indexes name a collation cannot be written, nor read
+// through those indexes, by a connection that lacks it ("no such collation sequence"). The
+// caller closes it (sqlite3_close_v2).
+Result<sqlite3*> OpenSqliteConnection(const std::string& path, int flags);
 
 }  // namespace amity::store
