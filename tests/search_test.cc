@@ -59,8 +59,7 @@ class Search : public ::testing::TestWithParam<std::string> {
                      {"starts_on", "2025-04-01"}});
   }
 
-  // The hits as "match type title", the text tier sorted by title (engines rank text by their own
-  // measure, bm25 or ts_rank; everything else is ordered the same on both).
+  // The hits as "match type title" (in the same order on both engines).
   std::vector<std::string> Find(const domain::Params& params) {
     auto q = domain::ParseSearch(params);
     EXPECT_TRUE(q.has_value()) << (q ? "" : q.error().message);
@@ -70,8 +69,6 @@ class Search : public ::testing::TestWithParam<std::string> {
     if (!hits) return {};
     std::vector<std::string> out;
     for (const store::SearchHit& h : *hits) out.push_back(h.match + " " + h.type + " " + h.title);
-    auto first = std::find_if(out.begin(), out.end(), [&](const std::string& s) { return s.starts_with("text "); });
-    std::sort(first, out.end());
     return out;
   }
   std::vector<std::string> Find(const std::string& text) { return Find(domain::Params{{"q", text}}); }

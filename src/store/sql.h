@@ -216,8 +216,8 @@ std::string SearchNamesSql(Dialect d, const domain::SearchQuery& q, bool exact, 
                            std::vector<domain::Json>* params);
 // Records with every word of the query in their title or names (`names_only`), or anywhere, the
 // reader may see, of the query's types: of the newest kSearchCandidates that match, those in
-// names by the length of their title, the others best first (bm25 on SQLite, ts_rank on
-// PostgreSQL, both weighing the title over names over the rest); at most `limit`.
+// names by the length of their title, the others newest first; at most `limit`. The same order
+// on both engines.
 inline constexpr int kSearchCandidates = 200;
 std::string SearchWordsSql(Dialect d, const domain::SearchQuery& q, bool names_only, int limit,
                            std::vector<domain::Json>* params);

@@ -32,7 +32,6 @@ CREATE VIRTUAL TABLE search_fts USING fts5(
   tokenize = "unicode61 remove_diacritics 0 categories 'L* N* Co M*'",
   prefix = '1 2 3'
 );
-INSERT INTO search_fts(search_fts, rank) VALUES ('rank', 'bm25(10.0, 5.0, 1.0)');
 -- The folding the index was built with; Amity rebuilds the index when its own differs (and so
 -- for every database this migration meets, whose records are not indexed yet).
 CREATE TABLE search_state (version INTEGER NOT NULL);
