@@ -130,6 +130,16 @@ const std::vector<Case>& Cases() {
       {"forum",
        {"name event Viet Nam – China forum", "text organisation Asia Peace Network"}},
       {"reconciliation ha noi", {"text organisation Asia Peace Network"}},
+      // A last word of one or two letters after other words (PostgreSQL checks it on the
+      // candidates' text rather than in its index).
+      {"china fo", {"name event Viet Nam – China forum"}},
+      {"nam – ch",
+       {"name event Viet Nam – China forum", "name country Viet-Nam, Democratic Republic of",
+        "name country South Georgia and the South Sandwich Islands"}},
+      {"reconciliation h", {"text organisation Asia Peace Network"}},
+      {"china xy", {}},
+      {"forum ch", {"name event Viet Nam – China forum"}},  // words in any order
+      {"forum xy", {}},
       // Every word must be there.
       {"forum lao", {}},
       {"dien dan huu nghi", {"name event Việt Nam – Lào: Diễn đàn hữu nghị"}},
