@@ -120,6 +120,15 @@ TEST(Fold, KeepsOtherScriptsAsThemselves) {
   EXPECT_EQ(FoldForSearch("조선로동당"), "조선로동당");
 }
 
+TEST(Text, CutsUtf8BeforeACharacter) {
+  EXPECT_EQ(Utf8Prefix("Việt", 10), "Việt");
+  EXPECT_EQ(Utf8Prefix("Việt", 5), "Việ");
+  EXPECT_EQ(Utf8Prefix("Việt", 4), "Vi");
+  EXPECT_EQ(Utf8Prefix("Việt", 3), "Vi");
+  EXPECT_EQ(Utf8Prefix("Việt", 2), "Vi");
+  EXPECT_EQ(Utf8Prefix("Việt", 0), "");
+}
+
 TEST(Fold, LeavesOutRunsTooLongToBeWords) {
   const std::string long_run(300, 'a');
   EXPECT_EQ(FoldForSearch("before " + long_run + " after"), "before after");

@@ -24,6 +24,9 @@ bool IsHttpUrl(std::string_view s);
 // quote, backslash and control characters; other characters as they are.
 void AppendJsonString(std::string* out, std::string_view s);
 
+// At most `max_bytes` of `s` (valid UTF-8), cut before a character rather than inside one.
+std::string_view Utf8Prefix(std::string_view s, size_t max_bytes);
+
 // Lower-case ASCII copy.
 std::string AsciiLower(std::string_view s);
 

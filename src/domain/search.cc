@@ -23,21 +23,13 @@ void TextsOf(const Field& f, const Json& v, std::vector<std::string>* out) {
   }
 }
 
-// At most `max` bytes of `s`, cut before a UTF-8 continuation byte.
-std::string_view Cut(std::string_view s, size_t max) {
-  if (s.size() <= max) return s;
-  size_t n = max;
-  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-  return s.substr(0, n);
-}
-
 }  // namespace
 
 SearchDoc SearchDocOf(const EntityType& type, const Json& record) {
   SearchDoc doc;
   std::vector<std::string> names, body;
   auto add_key = [&](const std::string& text) {
-    std::string key = std::string(Cut(FoldForSearch(text), 1000));
+    std::string key = std::string(Utf8Prefix(FoldForSearch(text), 1000));
     if (!key.empty() && std::find(doc.name_keys.begin(), doc.name_keys.end(), key) == doc.name_keys.end()) {
       doc.name_keys.push_back(std::move(key));
     }
@@ -71,7 +63,7 @@ SearchDoc SearchDocOf(const EntityType& type, const Json& record) {
     if (!doc.body.empty()) doc.body.push_back('\n');
     doc.body += t;
   }
-  doc.body = std::string(Cut(doc.body, kMaxSearchBody));
+  doc.body = std::string(Utf8Prefix(doc.body, kMaxSearchBody));
   if (title_searchable) doc.title_folded = FoldForSearch(doc.title);
   for (const std::string& n : names) {
     const std::string f = FoldForSearch(n);

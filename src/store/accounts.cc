@@ -419,7 +419,11 @@ Status Accounts::Revoke(int64_t credential_id, const std::string& owner, const A
   return CommitAndForget(*tx);
 }
 
-Result<NewSecret> Accounts::Login(const std::string& name, const std::string& password, const std::string& client) {
+Result<NewSecret> Accounts::Login(const std::string& typed_name, const std::string& password,
+                                  const std::string& client) {
+  // No account name is longer than 64 characters: a longer one is a failure like any other, kept
+  // (for throttling and the audit log) as its first 64 bytes and "…", not as whatever was sent.
+  const std::string name = typed_name.size() <= 64 ? typed_name : std::string(Utf8Prefix(typed_name, 64)) + "…";
   const std::string now = Now();
   const std::string since = FormatRfc3339Millis(clock_.NowMillis() - policy_.failure_window_seconds * 1000);
   auto failures = [&](const char* column, const std::string& value) -> Result<std::pair<int64_t, std::string>> {
