@@ -147,10 +147,9 @@ std::string FoldForSearch(std::string_view text) {
 
 namespace {
 
-// A word of the text as written: its bytes [begin, end), and whether it matched.
+// A word of the text as written: its bytes [begin, end).
 struct Word {
   size_t begin = 0, end = 0;
-  bool match = false;
 };
 
 // The words of `text`: runs of letters, digits and marks; characters of spaceless scripts
@@ -198,15 +197,20 @@ size_t StepChars(std::string_view text, size_t at, int64_t chars) {
 std::vector<Marked> MarkMatches(std::string_view text, const std::vector<std::string>& tokens,
                                 std::string_view prefix, size_t max_chars) {
   std::vector<Word> words = WordsOf(text);
-  int first = -1;
-  for (size_t w = 0; w < words.size(); ++w) {
-    for (const std::string& t : SearchTokens(text.substr(words[w].begin, words[w].end - words[w].begin))) {
+  // Words are folded one by one only up to the first match and then within the window: a hit's
+  // text may be a whole document (up to 1 MB), and this runs for every hit of a request.
+  auto matches = [&](const Word& w) {
+    for (const std::string& t : SearchTokens(text.substr(w.begin, w.end - w.begin))) {
       if (std::find(tokens.begin(), tokens.end(), t) != tokens.end() ||
           (!prefix.empty() && std::string_view(t).starts_with(prefix))) {
-        words[w].match = true;
+        return true;
       }
     }
-    if (words[w].match && first < 0) first = static_cast<int>(w);
+    return false;
+  };
+  int first = -1;
+  for (size_t w = 0; w < words.size() && first < 0; ++w) {
+    if (matches(words[w])) first = static_cast<int>(w);
   }
   if (first < 0) return {};
   // A window starting a quarter of the way before the first match, on word boundaries.
@@ -236,7 +240,7 @@ std::vector<Marked> MarkMatches(std::string_view text, const std::vector<std::st
   if (begin > 0) out.push_back({"…", false});
   size_t at = begin;
   for (const Word& w : words) {
-    if (!w.match || w.begin < begin || w.end > end) continue;
+    if (w.begin < begin || w.end > end || !matches(w)) continue;
     plain(at, w.begin);
     // Matched words with nothing between them ("中国") are one piece.
     if (!out.empty() && out.back().match && at == w.begin) out.back().text.append(text.substr(w.begin, w.end - w.begin));
