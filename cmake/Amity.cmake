@@ -43,3 +43,21 @@ function(amity_embed target ns)
   add_library(${target} STATIC ${out_cc})
   target_include_directories(${target} PUBLIC ${PROJECT_BINARY_DIR}/generated)
 endfunction()
+
+# amity_embed_dir(TARGET NAMESPACE DIR STAMP): like amity_embed, for every file under DIR (names
+# relative to DIR), found when STAMP (the output of the step that writes DIR) changes: a build
+# tool's output whose file names are not known at configure time.
+function(amity_embed_dir target ns dir stamp)
+  set(out_dir ${PROJECT_BINARY_DIR}/generated/embedded)
+  set(out_cc ${out_dir}/${target}.cc)
+  set(out_h ${out_dir}/${target}.h)
+  add_custom_command(
+    OUTPUT ${out_cc} ${out_h}
+    COMMAND ${CMAKE_COMMAND} -DOUT_CC=${out_cc} -DOUT_H=${out_h} -DNS=${ns} -DHDR=${target}.h
+            -DROOT=${dir} -DDIR=${dir} -P ${PROJECT_SOURCE_DIR}/cmake/Embed.cmake
+    VERBATIM
+    DEPENDS ${stamp} ${PROJECT_SOURCE_DIR}/cmake/Embed.cmake
+    COMMENT "Embedding ${dir} into ${target}")
+  add_library(${target} STATIC ${out_cc})
+  target_include_directories(${target} PUBLIC ${PROJECT_BINARY_DIR}/generated)
+endfunction()

@@ -1,4 +1,5 @@
-# Writes OUT_CC/OUT_H: each file of FILES as a byte array, looked up by its path relative to ROOT.
+# Writes OUT_CC/OUT_H: each file of FILES (or every file under DIR) as a byte array, looked up by
+# its path relative to ROOT.
 file(WRITE ${OUT_H} "#pragma once\n#include <string_view>\n#include <vector>\nnamespace ${NS} {\n"
      "// The embedded file at `name` (path relative to the source root), or an empty view.\n"
      "std::string_view Get(std::string_view name);\n"
@@ -8,12 +9,19 @@ set(body "#include \"embedded/${HDR}\"\n#include <array>\n#include <utility>\nna
 set(table "")
 set(i 0)
 string(REPLACE "|" ";" FILES "${FILES}")
+if(DIR)  # every file under DIR but build tools' own (.vite/manifest.json), in a stable order
+  file(GLOB_RECURSE FILES LIST_DIRECTORIES false ${DIR}/*)
+  list(SORT FILES)
+endif()
 foreach(f ${FILES})
+  file(RELATIVE_PATH rel ${ROOT} ${f})
+  if(rel MATCHES "^\\.|/\\.")
+    continue()
+  endif()
   file(READ ${f} hex HEX)
   string(LENGTH "${hex}" hexlen)
   math(EXPR len "${hexlen} / 2")
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "'\\\\x\\1'," arr "${hex}")
-  file(RELATIVE_PATH rel ${ROOT} ${f})
   string(APPEND body "constexpr char k${i}[] = {${arr} 0};\n")
   string(APPEND table "  {\"${rel}\", std::string_view(k${i}, ${len})},\n")
   math(EXPR i "${i} + 1")

@@ -4,12 +4,12 @@
 #        scripts/deps.sh fuzz                  (build, and clang with libFuzzer: make fuzz)
 set -euo pipefail
 level=${1:-build}
-pkgs=(g++ make cmake ninja-build pkg-config
+pkgs=(g++ make cmake ninja-build pkg-config nodejs npm
       libboost-dev libboost-locale-dev libsqlite3-dev nlohmann-json3-dev libexpected-dev
       libcli11-dev libspdlog-dev libfmt-dev libsodium-dev libicu-dev libcsv-dev libmagic-dev libpqxx-dev libssl-dev iso-codes
       libgtest-dev libgmock-dev libbenchmark-dev)
 case "$level" in
-  test|bench) pkgs+=(nodejs npm postgresql) ;;&
+  test|bench) pkgs+=(postgresql chromium fonts-noto-core) ;;&
   bench) pkgs+=(wrk nginx-light python3) ;;
   fuzz) pkgs+=(clang libclang-rt-dev llvm) ;;  # llvm: llvm-symbolizer for the sanitizers' reports
 esac

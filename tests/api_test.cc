@@ -444,7 +444,8 @@ TEST_P(ApiTest, ServesTheFirstPageAndHashedAssetsWithCacheHeaders) {
   ASSERT_EQ(page.status, 200);
   EXPECT_EQ(page.Header("content-type"), "text/html; charset=utf-8");
   EXPECT_EQ(page.Header("cache-control"), "no-cache");
-  const std::regex asset_re("/assets/app\\.[0-9a-f]{16}\\.js");
+  // Vite's content-hashed names (web/vite.config.ts).
+  const std::regex asset_re("/assets/index-[A-Za-z0-9_-]{8}\\.js");
   std::smatch m;
   ASSERT_TRUE(std::regex_search(page.body, m, asset_re)) << page.body;
   const HttpResponse js = server.Call("GET", m.str());
@@ -452,11 +453,19 @@ TEST_P(ApiTest, ServesTheFirstPageAndHashedAssetsWithCacheHeaders) {
   EXPECT_EQ(js.Header("content-type"), "text/javascript; charset=utf-8");
   EXPECT_EQ(js.Header("cache-control"), "public, max-age=31536000, immutable");
   EXPECT_EQ(js.Header("x-content-type-options"), "nosniff");
-  EXPECT_NE(js.body.find("/api/v1/stats"), std::string::npos);
-  const std::regex css_re("/assets/style\\.[0-9a-f]{16}\\.css");
+  EXPECT_NE(js.body.find("/api/v1"), std::string::npos);
+  const std::regex css_re("/assets/index-[A-Za-z0-9_-]{8}\\.css");
   ASSERT_TRUE(std::regex_search(page.body, m, css_re));
   EXPECT_EQ(server.Call("GET", m.str()).Header("content-type"), "text/css; charset=utf-8");
-  EXPECT_EQ(server.Call("GET", "/assets/app.0000000000000000.js").status, 404);
+  EXPECT_EQ(server.Call("GET", "/assets/index-00000000.js").status, 404);
+  EXPECT_EQ(server.Call("GET", "/favicon.svg").Header("cache-control"), "no-cache");
+  // A screen of the UI is the same page, which routes it in the browser; a missing file is a 404.
+  const HttpResponse screen = server.Call("GET", "/organisations/12/edit");
+  EXPECT_EQ(screen.status, 200);
+  EXPECT_EQ(screen.body, page.body);
+  EXPECT_EQ(screen.Header("cache-control"), "no-cache");
+  EXPECT_EQ(server.Call("GET", "/robots.txt").status, 404);
+  EXPECT_EQ(server.Call("POST", "/organisations").status, 405);
   const HttpResponse head = server.Call("HEAD", "/");
   EXPECT_EQ(head.status, 200);
   EXPECT_EQ(head.Header("content-length"), std::to_string(page.body.size()));

@@ -136,15 +136,10 @@ std::string ContentTypeFor(const std::string& path) {
   if (path.ends_with(".json")) return "application/json";
   if (path.ends_with(".png")) return "image/png";
   if (path.ends_with(".ico")) return "image/x-icon";
+  if (path.ends_with(".woff2")) return "font/woff2";
   return "application/octet-stream";
 }
 
-std::string ShortHash(std::string_view data) {
-  unsigned char h[8];
-  crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-                     nullptr, 0);
-  return HexEncode(std::string_view(reinterpret_cast<const char*>(h), sizeof h));
-}
 
 
 }  // namespace
@@ -195,30 +190,14 @@ Api::Api(store::Records& records, ApiOptions options)
       accounts_(records.store(), records.clock(), options_.sessions),
       in_process_db_(records.store().Dialect() == "sqlite") {
   if (sodium_init() < 0) std::abort();
-  // Web assets get content-hashed names so browsers may cache them forever; index.html names
-  // them through {{file}} placeholders and is revalidated on every load.
-  std::map<std::string, std::string> hashed;
-  const std::string prefix = "web/static/";
+  // The web UI as Vite built it (web/, embedded by CMake): index.html names content-hashed files
+  // under /assets/, which browsers may cache forever; the rest (index.html, the icon) is
+  // revalidated on every load.
   for (std::string_view name : amity_web::Names()) {
-    const std::string file(name.substr(prefix.size()));
-    if (file == "index.html") continue;
-    const std::string_view data = amity_web::Get(name);
-    const size_t dot = file.rfind('.');
-    const std::string url = "/assets/" + file.substr(0, dot) + "." + ShortHash(data) + file.substr(dot);
-    hashed[file] = url;
-    assets_[url] = Asset{std::string(data), ContentTypeFor(file), true};
+    const std::string file(name);
+    const std::string url = file == "index.html" ? "/" : "/" + file;
+    assets_[url] = Asset{std::string(amity_web::Get(name)), ContentTypeFor(file), file.starts_with("assets/")};
   }
-  std::string index(amity_web::Get(prefix + "index.html"));
-  for (const auto& [file, url] : hashed) {
-    const std::string placeholder = "{{" + file + "}}";
-    std::string out;
-    size_t from = 0;
-    for (size_t at; (at = index.find(placeholder, from)) != std::string::npos; from = at + placeholder.size()) {
-      out.append(index, from, at - from).append(url);
-    }
-    index = out.append(index, from, std::string::npos);
-  }
-  assets_["/"] = Asset{index, ContentTypeFor("index.html"), false};
 }
 
 Result<std::shared_ptr<const Api::Described>> Api::Describe() {
@@ -364,7 +343,14 @@ Response Api::Handle(const Request& req) {
 Response Api::HandleStatic(const Request& req, const std::string& path) {
   if (req.method != "GET") return MethodNotAllowed("GET, HEAD");
   auto it = assets_.find(path == "/index.html" ? "/" : path);
-  if (it == assets_.end()) return ProblemResponse(404, "no such page: " + path);
+  if (it == assets_.end()) {
+    // A screen of the UI (/organisations/12) is index.html, which routes it; a missing file is not.
+    const std::string_view last = std::string_view(path).substr(path.rfind('/') + 1);
+    if (path.starts_with("/assets/") || last.find('.') != std::string_view::npos) {
+      return ProblemResponse(404, "no such page: " + path);
+    }
+    it = assets_.find("/");
+  }
   Response r;
   r.content_type = it->second.content_type;
   r.body = it->second.body;

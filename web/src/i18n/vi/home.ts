@@ -1,0 +1,3 @@
+// Strings of the home screens.
+export default {
+} as const;

@@ -1,0 +1,3 @@
+// Strings of the list screens.
+export default {
+} as const;

@@ -1,0 +1,3 @@
+// Strings of the record screens.
+export default {
+} as const;

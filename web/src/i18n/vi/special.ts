@@ -1,0 +1,3 @@
+// Strings of the special screens.
+export default {
+} as const;

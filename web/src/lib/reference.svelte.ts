@@ -1,0 +1,15 @@
+// Reference data the UI needs by code: country names in both languages (iso-codes, served by
+// the API), loaded once after sign-in.
+import { get, type Page } from './api';
+
+export const countryNames = $state({ byCode: {} as Record<string, { vi?: string; en?: string }>, loaded: false });
+
+interface Country { code: string; name: string; names: { vi?: string; en?: string } | null }
+
+export async function loadCountries() {
+  const page = await get<Page<Country>>('/countries', { limit: 500 });
+  const byCode: Record<string, { vi?: string; en?: string }> = {};
+  for (const c of page.items) byCode[c.code] = { en: c.names?.en ?? c.name, vi: c.names?.vi ?? c.name };
+  countryNames.byCode = byCode;
+  countryNames.loaded = true;
+}
