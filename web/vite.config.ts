@@ -14,6 +14,6 @@ export default defineConfig({
     assetsInlineLimit: 0,
     reportCompressedSize: false,
   },
-  // `npm run dev` against a server on :8080 (`make run`).
-  server: { proxy: { '/api': 'http://127.0.0.1:8080' } },
+  // `npm run dev` against a running server (`make run`: :8080, or AMITY_API=http://127.0.0.1:PORT).
+  server: { proxy: { '/api': process.env.AMITY_API ?? 'http://127.0.0.1:8080' } },
 });
