@@ -21,6 +21,9 @@
 #            with the search index kept, the index's size, a full rebuild (amity search rebuild),
 #            then typeahead: GET /api/v1/search?limit=10&q=… with queries as users type them
 #            (the generator's list of 1,000), one connection (the latency one user sees) and 8
+#   web   : the web UI's budgets on the search step's 1,000,000 organisations (bench/web-budget.mjs):
+#            the gzip size of the JS and CSS the first screen loads, and the time from navigation
+#            to a usable dashboard and organisations list in Chromium (cold profile and warm), RUNS_WEB each
 #   smoke, smoke-pg: a check of this script, not a figure: ROWS_SMOKE partners, then every kind
 #            of request the 100k and writers steps send, 2 s each, once; fails unless every
 #            response was 2xx. About a minute.
@@ -32,7 +35,7 @@
 # Every throughput figure is wrk -t2 -c32, a 5 s warm-up, then the median of 3 runs of 10 s, as
 # the Directus script does. wrk and the server share the machine's cores.
 #
-# Usage: bench/amity-bench.sh [all|peers|100k|writers|nginx|1m|100k-pg|writers-pg|1m-pg|search|search-pg|smoke|smoke-pg]...
+# Usage: bench/amity-bench.sh [all|peers|100k|writers|nginx|1m|100k-pg|writers-pg|1m-pg|search|search-pg|web|web-pg|smoke|smoke-pg]...
 #        (default: all = peers 100k writers nginx 1m, SQLite only; `pg` = 100k-pg writers-pg 1m-pg)
 # Environment (all optional):
 #   AMITY=path/to/amity     the server binary (default: build/src/amity of this repo)
@@ -42,6 +45,7 @@
 #   DURATION=10 RUNS=3 WARMUP=5 CONNECTIONS=32 THREADS=2
 #   ROWS_1M=1000000         rows for the 1m step
 #   ROWS_SMOKE=5000         rows for the smoke step
+#   RUNS_WEB=10             page loads per screen and cache state in the web step
 #   ROWS_SEARCH=1000000 ROWS_SEARCH_PG=$ROWS_SEARCH   rows for the search steps
 #   PARTYFACTS=../shared/data/partyfacts/partyfacts-core-parties.csv   the names they are made of
 #   SERVE_ARGS="..."        extra arguments for amity serve (default: none, i.e. its defaults)
@@ -78,6 +82,7 @@ CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
 ROWS_1M=${ROWS_1M:-1000000}
 ROWS_SMOKE=${ROWS_SMOKE:-5000}
+RUNS_WEB=${RUNS_WEB:-10}
 ROWS_1M_PG=${ROWS_1M_PG:-$ROWS_1M}
 ROWS_SEARCH=${ROWS_SEARCH:-1000000}
 ROWS_SEARCH_PG=${ROWS_SEARCH_PG:-$ROWS_SEARCH}
@@ -789,6 +794,33 @@ end
 LUA
 }
 
+# web: the search step's database (imported here unless this run or KEEP_DATA left it), a user
+# with a password for the browser, then bench/web-budget.mjs on a quiet machine.
+step_web() {
+  local rows=$ROWS_SEARCH
+  if [ "$engine" = postgresql ] || [ ! -s "$SCRATCH/data-search/amity.db" ]; then
+    if [ ! -s "$SCRATCH/search-$rows.jsonl" ]; then
+      python3 "$here/gen_search_1m.py" "$SCRATCH/search-$rows.jsonl" "$SCRATCH/search-queries.txt" "$rows" "$PARTYFACTS"
+    fi
+    local import_args=()
+    import_timed search "$SCRATCH/search-$rows.jsonl" "$rows"
+  fi
+  db_of search
+  local pw; pw=$(head -c 18 /dev/urandom | base64)
+  if "$AMITY" "${db[@]}" user list | grep -q '"name":"benchui"'; then
+    printf '%s\n' "$pw" | "$AMITY" "${db[@]}" user passwd benchui --password-stdin >/dev/null
+  else
+    printf '%s\n' "$pw" | "$AMITY" "${db[@]}" user add benchui --role admin --password-stdin >/dev/null
+  fi
+  serve search
+  local busy; busy=$(wait_quiet)
+  say "$sys web organisations $rows (idle check before: ${busy}% busy)"
+  node "$here/web-budget.mjs" "http://127.0.0.1:$port" benchui "$pw" "$RUNS_WEB" >"$SCRATCH/web$sfx.out" \
+    || { cat "$SCRATCH/web$sfx.out" >&2; exit 1; }
+  while read -r line; do say "$sys web $line"; done <"$SCRATCH/web$sfx.out"
+  stop_pid "$server_pid"
+}
+
 step_smoke() {
   local rows=$ROWS_SMOKE
   local DURATION=2 WARMUP=1 RUNS=1 WRITE_SECONDS=2 QUIET_WAIT=0 RETRIES=0
@@ -833,8 +865,8 @@ for s in "${steps[@]}"; do
   case $s in
     all) expanded+=(peers 100k writers nginx 1m) ;;
     pg) expanded+=(100k-pg writers-pg 1m-pg) ;;
-    peers|100k|writers|nginx|1m|100k-pg|writers-pg|1m-pg|search|search-pg|smoke|smoke-pg) expanded+=("$s") ;;
-    *) echo "amity-bench: unknown step $s (all, pg, peers, 100k, writers, nginx, 1m, 100k-pg, writers-pg, 1m-pg, search, search-pg, smoke, smoke-pg)" >&2; exit 2 ;;
+    peers|100k|writers|nginx|1m|100k-pg|writers-pg|1m-pg|search|search-pg|web|web-pg|smoke|smoke-pg) expanded+=("$s") ;;
+    *) echo "amity-bench: unknown step $s (all, pg, peers, 100k, writers, nginx, 1m, 100k-pg, writers-pg, 1m-pg, search, search-pg, web, web-pg, smoke, smoke-pg)" >&2; exit 2 ;;
   esac
 done
 for s in "${expanded[@]}"; do
@@ -849,6 +881,7 @@ for s in "${expanded[@]}"; do
     nginx) step_nginx ;;
     1m) step_1m ;;
     search) step_search ;;
+    web) step_web ;;
     smoke) step_smoke ;;
   esac
 done
