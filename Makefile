@@ -9,7 +9,7 @@ FUZZ     := build-fuzz
 FUZZ_SECONDS ?= 60
 CMAKE    := cmake -G Ninja -Wno-dev
 
-.PHONY: all build run test test-release test-asan deps deps-test deps-fuzz asan npm bench fuzz clean
+.PHONY: all build run test test-release test-asan deps deps-test deps-fuzz asan npm bench fuzz clean screenshots
 
 all: build
 
@@ -52,6 +52,10 @@ test-asan: asan npm
 
 # Every test, in the Release build and again under AddressSanitizer + UndefinedBehaviorSanitizer.
 test: test-release test-asan
+
+# docs/screenshots/*.png, taken in Chromium against a fresh server with the demo data.
+screenshots: build deps-test
+	AMITY_BINARY=$(CURDIR)/$(BUILD)/src/amity node tests/e2e/screenshots.mjs
 
 bench: build
 	@scripts/deps.sh bench
