@@ -22,7 +22,18 @@ export async function loadUnits() {
   if (units.current !== null && !page.items.some((u) => u.id === units.current)) setUnit(null);
 }
 
-/** The filter lists add for the working unit. */
-export function unitFilter(): Record<string, number> {
-  return units.current === null ? {} : { owner_unit: units.current };
+/** The working unit and every unit below it (a union and its member associations). */
+export function unitAndBelow(id: number): number[] {
+  const out = [id];
+  for (let i = 0; i < out.length; i++) {
+    for (const u of units.all) if (u.parent === out[i] && !out.includes(u.id)) out.push(u.id);
+  }
+  return out;
+}
+
+/** The filter lists add for the working unit: records owned by it or by a unit below it. */
+export function unitFilter(): Record<string, string | number> {
+  if (units.current === null) return {};
+  const ids = unitAndBelow(units.current);
+  return ids.length === 1 ? { owner_unit: ids[0] } : { 'owner_unit.in': ids.join(',') };
 }
