@@ -213,3 +213,18 @@ export interface DiffRow { name: string; field: Field | null; before: unknown; a
 export function fieldByKey(e: Entity, key: string): Field | null {
   return allFields(e).find((f) => fieldKey(f) === key) ?? null;
 }
+
+/** A readable name for an error or warning path: `stops[1].city` → "Stops 2 · City". */
+export function pathLabel(e: Entity, path: string, label: (f: Field) => string): string {
+  const m = path.match(/^([A-Za-z0-9_.]+?)(?:\[(\d+)\](?:\.([A-Za-z0-9_]+))?)?$/);
+  if (!m) return path;
+  const f = fieldByKey(e, m[1]);
+  if (!f) return path;
+  let s = label(f);
+  if (m[2] !== undefined) s += ` ${Number(m[2]) + 1}`;
+  if (m[3]) {
+    const p = f.parts?.find((x) => x.name === m[3]);
+    s += ` · ${p ? label(p) : m[3]}`;
+  }
+  return s;
+}
