@@ -94,7 +94,7 @@ export default {
   rec_remove_item: 'Remove {item}',
   rec_add_to: 'Add to {field}',
   rec_tag_placeholder: 'Type and press Enter',
-  rec_row: '{field} {n}',
+  rec_row: '{field}, row {n}',
   rec_move_up: 'Move {row} up',
   rec_move_down: 'Move {row} down',
   rec_remove_row: 'Remove {row}',
@@ -104,4 +104,6 @@ export default {
   rec_clear: 'Clear {field}',
   rec_change: 'Change {field}',
   rec_partial_date_hint: 'YYYY, YYYY-MM or YYYY-MM-DD',
+  rec_save_hint: 'Save (Ctrl+S)',
+  rec_remove: 'Remove this row',
 } satisfies Record<keyof typeof vi, string>;

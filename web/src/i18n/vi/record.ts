@@ -92,7 +92,7 @@ export default {
   rec_remove_item: 'Bỏ {item}',
   rec_add_to: 'Thêm vào {field}',
   rec_tag_placeholder: 'Gõ rồi nhấn Enter',
-  rec_row: '{field} {n}',
+  rec_row: '{field}, dòng {n}',
   rec_move_up: 'Chuyển {row} lên',
   rec_move_down: 'Chuyển {row} xuống',
   rec_remove_row: 'Bỏ {row}',
@@ -102,4 +102,6 @@ export default {
   rec_clear: 'Bỏ chọn {field}',
   rec_change: 'Đổi {field}',
   rec_partial_date_hint: 'NNNN, NNNN-TT hoặc NNNN-TT-NN',
+  rec_save_hint: 'Lưu (Ctrl+S)',
+  rec_remove: 'Bỏ dòng này',
 } as const;
