@@ -31,9 +31,14 @@ export function unitAndBelow(id: number): number[] {
   return out;
 }
 
+/** The list filter for the records of unit `id` and the units below it ({} for all units). */
+export function unitParams(id: number | null): Record<string, string | number> {
+  if (id === null) return {};
+  const ids = unitAndBelow(id);
+  return ids.length === 1 ? { owner_unit: ids[0] } : { 'owner_unit.in': ids.join(',') };
+}
+
 /** The filter lists add for the working unit: records owned by it or by a unit below it. */
 export function unitFilter(): Record<string, string | number> {
-  if (units.current === null) return {};
-  const ids = unitAndBelow(units.current);
-  return ids.length === 1 ? { owner_unit: ids[0] } : { 'owner_unit.in': ids.join(',') };
+  return unitParams(units.current);
 }

@@ -1,7 +1,7 @@
 // GET /stats (live records per type), shared by the dashboard's sections and kept for a minute:
-// the tiles show it, and the other sections use it to avoid queries that would read every row of
-// a big type (sorting a million organisations by `updated_at` has no index to walk).
+// the tiles show it.
 import { get } from '../../lib/api';
+import { unitParams } from '../../lib/units.svelte';
 
 export type Stats = Record<string, number>;
 
@@ -19,9 +19,6 @@ export function loadStats(): Promise<Stats> {
   return promise;
 }
 
-/** Above this many records a type is "big": recent records by id (the key), not by updated_at. */
-export const BIG = 50_000;
-
 export type CountryCounts = { by: string; counts: { value: string | null; count: number }[]; total: number };
 
 const byCountry = new Map<string, { at: number; promise: Promise<CountryCounts> }>();
@@ -33,7 +30,7 @@ export function loadCountryCounts(unit: number | null): Promise<CountryCounts> {
   const now = Date.now();
   const hit = byCountry.get(key);
   if (hit && now - hit.at < TTL_MS) return hit.promise;
-  const promise = get<CountryCounts>('/organisations/counts', unit === null ? { by: 'country' } : { by: 'country', owner_unit: unit });
+  const promise = get<CountryCounts>('/organisations/counts', { by: 'country', ...unitParams(unit) });
   byCountry.set(key, { at: now, promise });
   promise.catch(() => {
     if (byCountry.get(key)?.promise === promise) byCountry.delete(key);
