@@ -76,13 +76,19 @@ export async function newContext(browser, lang = 'en') {
   return context;
 }
 
-/** A page that fails the test on any uncaught script error. */
+/** A page that records, into `errors`, every uncaught script error, console error and 5xx
+ *  answer. A 4xx the UI asked for and handles (a 400 shown at its fields, the 412 of a conflict,
+ *  the 401 before signing in) is the test's to check, not a fault. */
 export async function newPage(context, errors) {
   const page = await context.newPage();
   page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
   page.on('console', (m) => {
-    // A 401 before signing in is how the app learns it is signed out; anything else is a fault.
-    if (m.type() === 'error' && !/status of 401/.test(m.text())) errors.push(`console: ${m.text()}`);
+    if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) {
+      errors.push(`console: ${m.text()}`);
+    }
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 500) errors.push(`${r.status()} from ${r.request().method()} ${r.url()}`);
   });
   return page;
 }

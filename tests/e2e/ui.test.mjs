@@ -57,3 +57,147 @@ test('the language switch turns every string, label and country name into Vietna
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+// One organisation goes through the flows below: made, edited, changed by two people at once,
+// found by search.
+const org = { name: 'Partido Socialista Obrero Español (E2E)', id: null };
+
+test('an organisation is created from the form and shown with its values', async () => {
+  const errors = [];
+  const context = await newContext(browser, 'en');
+  const page = await newPage(context, errors);
+  await signIn(page, server.url, users.mai);
+  await page.goto(server.url + '/organisations/new');
+  await page.locator('form#record-form').waitFor();
+  assert.deepEqual(await axeViolations(page), []);
+  // The server's checks show at their fields, and what was typed stays.
+  await page.locator('#f-name').fill(org.name);
+  await page.locator('#form-save').click();
+  await page.locator('#f-kind[aria-invalid="true"]').waitFor();
+  assert.match(await page.locator('#f-kind-error').textContent(), /required/);
+  assert.equal(await page.locator('#f-name').inputValue(), org.name);
+  await page.locator('#f-kind').selectOption('political_party');
+  await page.locator('#f-country').selectOption('ES');
+  await page.locator('#f-founded_on').fill('1879-05-02');
+  await page.locator('#form-save').click();
+  await page.waitForURL(/\/organisations\/\d+$/);
+  org.id = Number(new URL(page.url()).pathname.split('/').pop());
+  assert.equal(await page.locator('h1#record-title').textContent(), org.name);
+  assert.equal((await page.locator('dd[data-field="country"]').textContent()).trim(), 'Spain');
+  assert.equal((await page.locator('dd[data-field="kind"]').textContent()).trim(), 'Political party');
+  assert.equal((await page.locator('dd[data-field="founded_on"]').textContent()).trim(), '2 May 1879');
+  assert.deepEqual(await axeViolations(page), []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('an edit sends only what changed, and the history shows it as a diff', async () => {
+  const errors = [];
+  const context = await newContext(browser, 'en');
+  const page = await newPage(context, errors);
+  await signIn(page, server.url, users.mai);
+  await page.goto(`${server.url}/organisations/${org.id}`);
+  await page.locator('#record-edit').click();
+  await page.locator('#f-acronym').fill('PSOE');
+  await page.locator('#form-save').click();
+  await page.waitForURL(new RegExp(`/organisations/${org.id}$`));
+  assert.equal((await page.locator('dd[data-field="acronym"]').textContent()).trim(), 'PSOE');
+  const history = page.locator('section', { has: page.locator('#history-title') });
+  await history.getByText('PSOE').first().waitFor();
+  // The PATCH carried the acronym alone: the change in the history has nothing else.
+  const h = await (await page.request.get(`${server.url}/api/v1/organisations/${org.id}/history`)).json();
+  assert.deepEqual(h.items.map((e) => [e.version, e.actor, Object.keys(e.changes).sort()]).slice(0, 1), [[2, 'mai', ['acronym']]]);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a change saved meanwhile by a second session is shown, and mine is reapplied on top', async () => {
+  const errors = [];
+  const mine = await newContext(browser, 'en');
+  const theirs = await newContext(browser, 'en');
+  const a = await newPage(mine, errors);
+  const b = await newPage(theirs, errors);
+  await signIn(a, server.url, users.mai);
+  await signIn(b, server.url, users.lan);
+  await a.goto(`${server.url}/organisations/${org.id}/edit`);
+  await a.locator('#f-city').waitFor();
+  // Lan changes the city and saves first.
+  await b.goto(`${server.url}/organisations/${org.id}/edit`);
+  await b.locator('#f-city').fill('Madrid');
+  await b.locator('#form-save').click();
+  await b.waitForURL(new RegExp(`/organisations/${org.id}$`));
+  // Mai, on the version she opened, changes the website: the server answers 412.
+  await a.locator('#f-website').fill('https://www.psoe.es/');
+  await a.locator('#form-save').click();
+  const dialog = a.locator('[role=dialog]#conflict');
+  await dialog.waitFor();
+  assert.match(await dialog.textContent(), /Madrid/);
+  assert.match(await dialog.textContent(), /psoe\.es/);
+  assert.deepEqual(await axeViolations(a), []);
+  await a.locator('#conflict-reapply').click();
+  await a.waitForURL(new RegExp(`/organisations/${org.id}$`));
+  assert.equal((await a.locator('dd[data-field="city"]').textContent()).trim(), 'Madrid');
+  assert.equal((await a.locator('dd[data-field="website"]').textContent()).trim(), 'https://www.psoe.es/');
+  // Lan's change, then Mai's reapplied on top of it: neither overwrote the other.
+  const h = await (await a.request.get(`${server.url}/api/v1/organisations/${org.id}/history`)).json();
+  assert.deepEqual(h.items.map((e) => [e.version, e.actor, Object.keys(e.changes).sort()]).slice(0, 2),
+    [[4, 'mai', ['website']], [3, 'lan', ['city']]]);
+  assert.deepEqual(errors, []);
+  await mine.close();
+  await theirs.close();
+});
+
+test('Ctrl-K finds the organisation without its accents and opens it by keyboard', async () => {
+  const errors = [];
+  const context = await newContext(browser, 'en');
+  const page = await newPage(context, errors);
+  await signIn(page, server.url, users.mai);
+  await page.locator('[data-ready="dashboard"]').waitFor();
+  await page.keyboard.press('Control+K');
+  const input = page.locator('#search-input');
+  await input.waitFor();
+  await input.pressSequentially('obrero espanol', { delay: 20 });
+  const first = page.locator('#search-results [role=option]').first();
+  await first.waitFor();
+  assert.match(await first.locator('.title').textContent(), /Partido Socialista Obrero Español/);
+  assert.deepEqual(await first.locator('mark').allTextContents(), ['Obrero', 'Español']);
+  assert.deepEqual(await axeViolations(page), []);
+  await input.press('ArrowDown');
+  await input.press('ArrowUp');
+  assert.equal(await input.getAttribute('aria-activedescendant'), 'search-option-0');
+  await input.press('Enter');
+  await page.waitForURL(new RegExp(`/organisations/${org.id}$`));
+  assert.equal(await page.locator('[role=dialog]').count(), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a delegation with two stops is added in Vietnamese and its itinerary names the countries', async () => {
+  const errors = [];
+  const context = await newContext(browser, 'vi');
+  const page = await newPage(context, errors);
+  await signIn(page, server.url, users.mai);
+  await page.goto(server.url + '/delegations/new');
+  await page.locator('form#record-form').waitFor();
+  await page.locator('#f-title').fill('Đoàn Hội hữu nghị thăm Đức và Pháp');
+  await page.locator('#f-direction').selectOption('outgoing');
+  await page.getByRole('button', { name: 'Thêm Điểm đến' }).click();
+  await page.locator('#f-stops-0-country').selectOption('DE');
+  await page.locator('#f-stops-0-city').fill('Berlin');
+  await page.locator('#f-stops-0-from').fill('2027-03-01');
+  await page.locator('#f-stops-0-to').fill('2027-03-04');
+  await page.getByRole('button', { name: 'Thêm Điểm đến' }).click();
+  await page.locator('#f-stops-1-country').selectOption('FR');
+  await page.locator('#f-stops-1-from').fill('2027-03-04');
+  await page.locator('#f-stops-1-to').fill('2027-03-07');
+  assert.deepEqual(await axeViolations(page), []);
+  await page.locator('#form-save').click();
+  await page.waitForURL(/\/delegations\/\d+$/);
+  assert.equal(await page.locator('h1#record-title').textContent(), 'Đoàn Hội hữu nghị thăm Đức và Pháp');
+  const main = page.locator('main');
+  await main.getByText('Đức').first().waitFor();
+  await main.getByText('Pháp').first().waitFor();
+  assert.deepEqual(await axeViolations(page), []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
