@@ -20,6 +20,7 @@ export default {
   list_has_value: 'Has a value',
   list_is_empty: 'Is empty',
   list_presence: '{field}: has a value or not',
+  list_presence_any: 'With or without a value',
   list_from: 'From',
   list_to: 'To',
   list_min: 'From',

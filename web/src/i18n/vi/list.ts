@@ -19,6 +19,7 @@ export default {
   list_has_value: 'Có giá trị',
   list_is_empty: 'Để trống',
   list_presence: '{field}: có giá trị hay không',
+  list_presence_any: 'Có hoặc không có giá trị',
   list_from: 'Từ',
   list_to: 'Đến',
   list_min: 'Từ',
