@@ -32,6 +32,7 @@ export default {
   list_text_value: '{field}: text',
   list_add_country: 'Add a country…',
   list_remove_value: 'Remove {value}',
+  list_ref_search: 'Type a name to find…',
   list_ref_id: 'Record number (id)',
   list_partial_date_hint: 'a year, year-month or date (1990, 1990-05, 1990-05-20)',
   list_apply: 'Apply',

@@ -31,6 +31,7 @@ export default {
   list_text_value: '{field}: nội dung',
   list_add_country: 'Thêm quốc gia…',
   list_remove_value: 'Bỏ {value}',
+  list_ref_search: 'Gõ tên để tìm…',
   list_ref_id: 'Mã số (id) của bản ghi',
   list_partial_date_hint: 'năm, năm-tháng hoặc ngày (1990, 1990-05, 1990-05-20)',
   list_apply: 'Áp dụng',
