@@ -1,0 +1,36 @@
+// Small helpers shared by the special panels (delegation, agreement, aid project).
+import type { Entity, Field } from '../../lib/meta.svelte';
+import { ApiError, type FieldError } from '../../lib/api';
+import { t } from '../../i18n/index.svelte';
+
+/** The declared field `name` of `e` (throws when meta lacks it: the panel cannot work without). */
+export function fieldOf(e: Entity, name: string): Field {
+  const f = e.fields.find((x) => x.name === name);
+  if (!f) throw new Error(`${e.name} has no field ${name}`);
+  return f;
+}
+
+/** The part `name` of an objects field (a stop's `country`). */
+export function partOf(f: Field, name: string): Field {
+  const p = f.parts?.find((x) => x.name === name);
+  if (!p) throw new Error(`${f.name} has no part ${name}`);
+  return p;
+}
+
+/**
+ * Warnings a write came back with, kept per record so they survive the panel being drawn
+ * again after `reload()` (the record page may re-create its parts while it loads).
+ */
+export const kept = $state<Record<string, FieldError[]>>({});
+
+/** A sentence for a failed write: what the status means for the user, then the server's detail. */
+export function explain(e: unknown): string {
+  if (e instanceof ApiError) {
+    if (e.status === 412) return t('sp_err_stale');
+    if (e.status === 409) return t('sp_err_conflict', { detail: e.detail });
+    if (e.status === 403) return t('sp_err_forbidden', { detail: e.detail });
+    if (e.status === 0) return t('network_error', { detail: e.detail });
+    return e.detail;
+  }
+  return (e as Error).message;
+}
