@@ -2,6 +2,7 @@
 import type { Entity, Field } from '../../lib/meta.svelte';
 import { ApiError, type FieldError } from '../../lib/api';
 import { t } from '../../i18n/index.svelte';
+import { countryName, formatDate } from '../../lib/format';
 
 /** The declared field `name` of `e` (throws when meta lacks it: the panel cannot work without). */
 export function fieldOf(e: Entity, name: string): Field {
@@ -33,4 +34,13 @@ export function explain(e: unknown): string {
     return e.detail;
   }
   return (e as Error).message;
+}
+
+/** A stop named for people: "Laos, Vientiane (10 Mar 2025 – 14 Mar 2025)". */
+export function stopTitle(s: Record<string, unknown>): string {
+  const place = [countryName(s.country as string), s.city as string | undefined].filter(Boolean).join(', ');
+  const from = formatDate(s.from as string);
+  const to = formatDate(s.to as string);
+  const when = from && to && from !== to ? t('sp_range', { from, to }) : from || to;
+  return when ? `${place} (${when})` : place;
 }
