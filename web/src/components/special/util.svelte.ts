@@ -22,7 +22,7 @@ export function partOf(f: Field, name: string): Field {
  * Warnings a write came back with, kept per record so they survive the panel being drawn
  * again after `reload()` (the record page may re-create its parts while it loads).
  */
-export const kept = $state<Record<string, FieldError[]>>({});
+export const kept = $state<Record<string, { version: number; warnings: FieldError[] }>>({});
 
 /** A sentence for a failed write: what the status means for the user, then the server's detail. */
 export function explain(e: unknown): string {
