@@ -24,6 +24,19 @@ export function partOf(f: Field, name: string): Field {
  */
 export const kept = $state<Record<string, { version: number; warnings: FieldError[] }>>({});
 
+/** The "Add stop" form's typed values per delegation, kept across redraws of the panel. */
+type StopDraft = { country: string; city: string; from: string; to: string };
+const drafts = new Map<string, StopDraft>();
+export function stopDraft(key: string): StopDraft {
+  let d = drafts.get(key);
+  if (!d) {
+    const fresh = $state({ country: '', city: '', from: '', to: '' });
+    drafts.set(key, fresh);
+    d = fresh;
+  }
+  return d;
+}
+
 /** A sentence for a failed write: what the status means for the user, then the server's detail. */
 export function explain(e: unknown): string {
   if (e instanceof ApiError) {
