@@ -67,8 +67,12 @@ test('an organisation is created from the form and shown with its values', async
   const context = await newContext(browser, 'en');
   const page = await newPage(context, errors);
   await signIn(page, server.url, users.mai);
-  await page.goto(server.url + '/organisations/new');
+  await page.goto(server.url + '/organisations');
+  await page.locator('[data-ready="list"]').waitFor();
+  assert.deepEqual(await axeViolations(page), []);
+  await page.locator('a#list-new').click();
   await page.locator('form#record-form').waitFor();
+  assert.equal(new URL(page.url()).pathname, '/organisations/new');
   assert.deepEqual(await axeViolations(page), []);
   // The server's checks show at their fields, and what was typed stays.
   await page.locator('#f-name').fill(org.name);
@@ -194,9 +198,80 @@ test('a delegation with two stops is added in Vietnamese and its itinerary names
   await page.locator('#form-save').click();
   await page.waitForURL(/\/delegations\/\d+$/);
   assert.equal(await page.locator('h1#record-title').textContent(), 'Đoàn Hội hữu nghị thăm Đức và Pháp');
-  const main = page.locator('main');
-  await main.getByText('Đức').first().waitFor();
-  await main.getByText('Pháp').first().waitFor();
+  // The itinerary in date order, countries by their Vietnamese names, marked on the small map.
+  const stops = page.locator('ol.stop-list li');
+  await stops.nth(1).waitFor();
+  assert.equal(await stops.count(), 2);
+  assert.match(await stops.nth(0).textContent(), /Đức/);
+  assert.match(await stops.nth(0).textContent(), /Berlin/);
+  assert.match(await stops.nth(1).textContent(), /Pháp/);
+  await page.locator('svg.world-map path.marked').first().waitFor();
+  assert.deepEqual(await axeViolations(page), []);
+  // The status moves along its workflow only: from proposed, approve it.
+  assert.equal(await page.locator('ol.stepper li[aria-current="step"]').getAttribute('data-state'), 'proposed');
+  assert.equal(await page.locator('button[data-transition="completed"]').count(), 0);
+  await page.locator('button[data-transition="approved"]').click();
+  await page.locator('ol.stepper li[data-state="approved"][aria-current="step"]').waitFor();
+  // A third stop from the panel; a stop ending before it starts is refused at its field first.
+  await page.locator('#add-stop-country').selectOption('PL');
+  await page.locator('#add-stop-from').fill('2027-03-09');
+  await page.locator('#add-stop-to').fill('2027-03-08');
+  await page.locator('#add-stop-submit').click();
+  await page.locator('#add-stop-to[aria-invalid="true"]').waitFor();
+  assert.equal(await stops.count(), 2);
+  await page.locator('#add-stop-to').fill('2027-03-10');
+  await page.locator('#add-stop-submit').click();
+  await page.locator('form.add-stop [role=status]').filter({ hasText: 'Đã thêm điểm đến.' }).waitFor();
+  await stops.nth(2).waitFor();
+  assert.match(await stops.nth(2).textContent(), /Ba Lan/);
+  const id = new URL(page.url()).pathname.split('/').pop();
+  const d = await (await page.request.get(`${server.url}/api/v1/delegations/${id}`)).json();
+  assert.deepEqual([d.status, d.countries, d.countries_visited], ['approved', ['DE', 'FR', 'PL'], 3]);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('deleting moves the organisation to the trash, and the trash restores it', async () => {
+  const errors = [];
+  const context = await newContext(browser, 'en');
+  const page = await newPage(context, errors);
+  await signIn(page, server.url, users.mai);
+  // A filtered list in the URL: the organisations of Spain.
+  await page.goto(server.url + '/organisations?country=ES');
+  await page.locator('[data-ready="list"]').waitFor();
+  await page.locator('tbody th.title a', { hasText: org.name }).click();
+  await page.waitForURL(new RegExp(`/organisations/${org.id}$`));
+  await page.locator('#record-delete').click();
+  await page.locator('[role=dialog]#confirm-delete').waitFor();
+  assert.deepEqual(await axeViolations(page), []);
+  await page.locator('#confirm-delete-yes').click();
+  await page.locator('.trash-notice').waitFor();
+  await page.goto(server.url + '/organisations/trash');
+  await page.locator('[data-ready="list"]').waitFor();
+  assert.deepEqual(await axeViolations(page), []);
+  await page.getByRole('button', { name: `Restore ${org.name}` }).click();
+  await page.locator('#list-status').filter({ hasText: /restored/i }).waitFor();
+  const r = await (await page.request.get(`${server.url}/api/v1/organisations/${org.id}`)).json();
+  assert.equal(r.deleted_at, null);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the dashboard and an aid project\'s totals in a chosen currency pass axe', async () => {
+  const errors = [];
+  const context = await newContext(browser, 'vi');
+  const page = await newPage(context, errors);
+  await signIn(page, server.url, users.mai);
+  await page.locator('[data-ready="dashboard"]').waitFor();
+  await page.locator('svg.world-map path.country').first().waitFor();
+  await page.locator('#dash-recent table[aria-busy="false"]').waitFor();
+  assert.equal(await page.locator('#dash-counts a[data-type="organisations"]').count(), 1);
+  assert.deepEqual(await axeViolations(page), []);
+  await page.goto(server.url + '/aid-projects/1');
+  await page.locator('[data-ready="record"]').waitFor();
+  await page.locator('#totals-currency').selectOption('USD');
+  await page.locator('table.sums tr[data-type="disbursement"]').waitFor();
+  assert.match(await page.locator('table.sums tr[data-type="disbursement"]').textContent(), /US\$/);
   assert.deepEqual(await axeViolations(page), []);
   assert.deepEqual(errors, []);
   await context.close();
