@@ -34,8 +34,8 @@ try {
       if (s.wait) await page.locator(s.wait).first().waitFor();
       if (s.search) {
         await page.keyboard.press('Control+K');
-        await page.getByRole('combobox').fill(s.search);
-        await page.getByRole('option').first().waitFor();
+        await page.locator('#search-input').pressSequentially(s.search, { delay: 20 });
+        await page.locator('#search-results [role=option]').first().waitFor();
       }
       await page.waitForLoadState('networkidle');
     }
