@@ -81,7 +81,7 @@ const screens = [
 ];
 const stat = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
-  return `p50 ${s[Math.floor((s.length - 1) / 2)].toFixed(0)} max ${s[s.length - 1].toFixed(0)} (ms, ${s.length} runs)`;
+  return `p50 ${s[Math.floor((s.length - 1) / 2)].toFixed(0)} max ${s[s.length - 1].toFixed(0)} (ms, ${s.length} runs: ${xs.map((x) => x.toFixed(0)).join(' ')})`;
 };
 for (const screen of screens) {
   const times = { cold: {}, warm: {} };

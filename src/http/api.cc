@@ -380,7 +380,7 @@ Response Api::HandleApi(const Request& req, const std::vector<std::string>& seg,
       if (!described) return ErrorResponse(described.error());
       r.body = seg[0] == "meta" ? (*described)->meta : (*described)->openapi;
     } else {
-      auto counts = records_.store().CountAll();
+      auto counts = records_.LiveCounts();
       if (!counts) return ErrorResponse(counts.error());
       r = JsonResponse(200, {{"records", *counts}});
     }

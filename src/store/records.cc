@@ -311,6 +311,26 @@ Result<std::vector<GroupCount>> Records::Count(const EntityType& type, const dom
   return counts;
 }
 
+Result<std::map<std::string, int64_t>> Records::LiveCounts() {
+  // Counting a million rows takes 0.2-0.4 s; reading every type's generation takes microseconds.
+  std::vector<int64_t> generations;
+  for (const EntityType& t : domain::Registry::Get().types()) {
+    ASSIGN_OR_RETURN(int64_t g, store_.Generation(t.name));
+    generations.push_back(g);
+  }
+  const std::string key = VisibilityKey(AccessScope::Current());
+  {
+    std::lock_guard lock(cache_mu_);
+    auto it = live_cache_.find(key);
+    if (it != live_cache_.end() && it->second.generations == generations) return it->second.counts;
+  }
+  ASSIGN_OR_RETURN(auto counts, store_.CountAll());
+  std::lock_guard lock(cache_mu_);
+  if (live_cache_.size() > 4096) live_cache_.clear();
+  live_cache_[key] = CachedLive{std::move(generations), counts};
+  return counts;
+}
+
 Result<std::vector<HistoryEntry>> Records::History(const EntityType& type, int64_t id) {
   // As stored: fields derived when read (an agreement's status today) were never written.
   ASSIGN_OR_RETURN(std::optional<Json> stored, store_.Get(type, id));

@@ -124,6 +124,9 @@ class Records {
   // Counts per value; served from a cache that any committed write to the type invalidates.
   Result<std::vector<GroupCount>> Count(const EntityType& type, const domain::Query& query,
                                         const std::string& cache_key);
+  // Live records per type that the reader may see (GET /stats, the dashboard's first request):
+  // cached per visibility like Count, until any type has a committed write.
+  Result<std::map<std::string, int64_t>> LiveCounts();
   // What links to record `id` of `subject` (an organisation, person, unit or country), newest
   // first: {"items": [{entity, id, at, title, kind, status, item}], "next_offset"}. `entity`
   // (may be empty) keeps one type only.
@@ -248,8 +251,13 @@ class Records {
   };
   std::mutex custom_mu_;
   std::shared_ptr<const domain::CustomFields> custom_;
+  struct CachedLive {
+    std::vector<int64_t> generations;  // of every type, in the registry's order
+    std::map<std::string, int64_t> counts;
+  };
   std::mutex cache_mu_;
   std::unordered_map<std::string, CachedCount> count_cache_;
+  std::unordered_map<std::string, CachedLive> live_cache_;  // by visibility
 };
 
 }  // namespace amity::store
