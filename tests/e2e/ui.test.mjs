@@ -276,3 +276,41 @@ test('the dashboard and an aid project\'s totals in a chosen currency pass axe',
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('keyboard alone: sign in, skip to the content, open a record from the list and save an edit', async () => {
+  const errors = [];
+  const context = await newContext(browser, 'en');
+  const page = await newPage(context, errors);
+  await page.goto(server.url + '/');
+  await page.locator('#login-name').focus();
+  await page.keyboard.type(users.lan.name);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(users.lan.password);
+  await page.keyboard.press('Enter');
+  await page.locator('[data-ready="dashboard"]').waitFor();
+  // The first Tab reaches the skip link, which moves focus past the header and the navigation.
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to main content');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
+  await page.goto(server.url + '/organisations?sort=name');
+  await page.locator('[data-ready="list"]').waitFor();
+  // Tab to the first row's link and open it.
+  const first = page.locator('tbody th.title a').first();
+  const name = await first.textContent();
+  for (let i = 0; i < 40 && !(await first.evaluate((a) => a === document.activeElement)); i++) await page.keyboard.press('Tab');
+  assert.equal(await first.evaluate((a) => a === document.activeElement), true);
+  await page.keyboard.press('Enter');
+  await page.locator('h1#record-title', { hasText: name }).waitFor();
+  const path = new URL(page.url()).pathname;
+  await page.locator('#record-edit').focus();
+  await page.keyboard.press('Enter');
+  await page.locator('#f-city').focus();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('Hải Phòng');
+  await page.keyboard.press('Control+S');
+  await page.waitForURL(new RegExp(`${path}$`));
+  assert.equal((await page.locator('dd[data-field="city"]').textContent()).trim(), 'Hải Phòng');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
