@@ -54,3 +54,12 @@ export function countryName(code: string | null | undefined): string {
   const names = countryNames.byCode[code];
   return names ? pick(names, code) : code;
 }
+
+/** Every known country as `{code, name}`, sorted by its name in the chosen language (for the
+ *  country selects of forms and filters). Reactive on the language when read in `$derived`. */
+export function countriesByName(): { code: string; name: string }[] {
+  const coll = new Intl.Collator(locale());
+  return Object.keys(countryNames.byCode)
+    .map((code) => ({ code, name: countryName(code) }))
+    .sort((a, b) => coll.compare(a.name, b.name));
+}
