@@ -29,35 +29,31 @@ endfunction()
 # amity_embed(TARGET NAMESPACE FILES ...): compiles files into the binary as
 # `std::string_view <namespace>::Get(std::string_view name)` plus a list of names.
 function(amity_embed target ns)
-  set(out_dir ${PROJECT_BINARY_DIR}/generated/embedded)
-  set(out_cc ${out_dir}/${target}.cc)
-  set(out_h ${out_dir}/${target}.h)
   string(REPLACE ";" "|" files "${ARGN}")
-  add_custom_command(
-    OUTPUT ${out_cc} ${out_h}
-    COMMAND ${CMAKE_COMMAND} -DOUT_CC=${out_cc} -DOUT_H=${out_h} -DNS=${ns} -DHDR=${target}.h
-            -DROOT=${PROJECT_SOURCE_DIR} "-DFILES=${files}" -P ${PROJECT_SOURCE_DIR}/cmake/Embed.cmake
-    VERBATIM
-    DEPENDS ${ARGN} ${PROJECT_SOURCE_DIR}/cmake/Embed.cmake
-    COMMENT "Embedding files into ${target}")
-  add_library(${target} STATIC ${out_cc})
-  target_include_directories(${target} PUBLIC ${PROJECT_BINARY_DIR}/generated)
+  amity_embed_step(${target} ${ns} ARGS -DROOT=${PROJECT_SOURCE_DIR} "-DFILES=${files}" DEPENDS ${ARGN})
 endfunction()
 
 # amity_embed_dir(TARGET NAMESPACE DIR STAMP): like amity_embed, for every file under DIR (names
 # relative to DIR), found when STAMP (the output of the step that writes DIR) changes: a build
 # tool's output whose file names are not known at configure time.
 function(amity_embed_dir target ns dir stamp)
+  amity_embed_step(${target} ${ns} ARGS -DROOT=${dir} -DDIR=${dir} DEPENDS ${stamp})
+endfunction()
+
+# The step both share: cmake/Embed.cmake run with ARGS whenever DEPENDS change, its output a
+# static library TARGET.
+function(amity_embed_step target ns)
+  cmake_parse_arguments(A "" "" "ARGS;DEPENDS" ${ARGN})
   set(out_dir ${PROJECT_BINARY_DIR}/generated/embedded)
   set(out_cc ${out_dir}/${target}.cc)
   set(out_h ${out_dir}/${target}.h)
   add_custom_command(
     OUTPUT ${out_cc} ${out_h}
     COMMAND ${CMAKE_COMMAND} -DOUT_CC=${out_cc} -DOUT_H=${out_h} -DNS=${ns} -DHDR=${target}.h
-            -DROOT=${dir} -DDIR=${dir} -P ${PROJECT_SOURCE_DIR}/cmake/Embed.cmake
+            ${A_ARGS} -P ${PROJECT_SOURCE_DIR}/cmake/Embed.cmake
     VERBATIM
-    DEPENDS ${stamp} ${PROJECT_SOURCE_DIR}/cmake/Embed.cmake
-    COMMENT "Embedding ${dir} into ${target}")
+    DEPENDS ${A_DEPENDS} ${PROJECT_SOURCE_DIR}/cmake/Embed.cmake
+    COMMENT "Embedding into ${target}")
   add_library(${target} STATIC ${out_cc})
   target_include_directories(${target} PUBLIC ${PROJECT_BINARY_DIR}/generated)
 endfunction()

@@ -93,6 +93,15 @@ export async function newPage(context, errors) {
   return page;
 }
 
+/** A new browser profile in `lang` with a page that records its faults into `errors` (see
+ *  newPage), signed in as `user` unless that is null. */
+export async function openSession(browser, url, { lang = 'en', user = users.mai, errors = [] } = {}) {
+  const context = await newContext(browser, lang);
+  const page = await newPage(context, errors);
+  if (user) await signIn(page, url, user);
+  return { context, page, errors };
+}
+
 export async function signIn(page, url, user) {
   await page.goto(url + '/');
   await page.locator('#login-name').fill(user.name);

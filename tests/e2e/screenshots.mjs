@@ -3,7 +3,7 @@
 // tests. Each screen marks itself with data-ready when its data is drawn.
 import path from 'node:path';
 import fs from 'node:fs';
-import { startServer, launchBrowser, newContext, signIn, users } from './harness.mjs';
+import { startServer, launchBrowser, openSession, users } from './harness.mjs';
 
 const out = path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'docs', 'screenshots');
 fs.mkdirSync(out, { recursive: true });
@@ -22,13 +22,11 @@ try {
     { lang: 'en', file: 'search.png', url: '/', ready: 'dashboard', search: 'dang cong san' },
   ];
   for (const s of shots) {
-    const context = await newContext(browser, s.lang);
-    const page = await context.newPage();
+    const { context, page } = await openSession(browser, server.url, { lang: s.lang, user: s.url === null ? null : users.mai });
     if (s.url === null) {
       await page.goto(server.url + '/');
       await page.locator('#login-name').waitFor();
     } else {
-      await signIn(page, server.url, users.mai);
       await page.goto(server.url + s.url);
       await page.locator(`[data-ready="${s.ready}"]`).waitFor();
       if (s.wait) await page.locator(s.wait).first().waitFor();

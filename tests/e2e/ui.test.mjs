@@ -3,7 +3,7 @@
 // AMITY_BINARY=build/src/amity.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newContext, newPage, signIn, axeViolations, users } from './harness.mjs';
+import { startServer, launchBrowser, openSession, axeViolations, users } from './harness.mjs';
 
 let server;
 let browser;
@@ -19,9 +19,7 @@ after(async () => {
 });
 
 test('a wrong password is refused with the server\'s reason, the right one signs in', async () => {
-  const errors = [];
-  const context = await newContext(browser, 'en');
-  const page = await newPage(context, errors);
+  const { context, page, errors } = await openSession(browser, server.url, { user: null });
   await page.goto(server.url + '/');
   assert.equal(await page.locator('h1').textContent(), 'Sign in');
   assert.deepEqual(await axeViolations(page), []);
@@ -40,10 +38,7 @@ test('a wrong password is refused with the server\'s reason, the right one signs
 });
 
 test('the language switch turns every string, label and country name into Vietnamese', async () => {
-  const errors = [];
-  const context = await newContext(browser, 'en');
-  const page = await newPage(context, errors);
-  await signIn(page, server.url, users.mai);
+  const { context, page, errors } = await openSession(browser, server.url);
   const nav = page.getByRole('navigation');
   await nav.getByRole('link', { name: 'Organisations' }).waitFor();
   await page.getByLabel('Language').selectOption('vi');
@@ -63,10 +58,7 @@ test('the language switch turns every string, label and country name into Vietna
 const org = { name: 'Partido Socialista Obrero Español (E2E)', id: null };
 
 test('an organisation is created from the form and shown with its values', async () => {
-  const errors = [];
-  const context = await newContext(browser, 'en');
-  const page = await newPage(context, errors);
-  await signIn(page, server.url, users.mai);
+  const { context, page, errors } = await openSession(browser, server.url);
   await page.goto(server.url + '/organisations');
   await page.locator('[data-ready="list"]').waitFor();
   assert.deepEqual(await axeViolations(page), []);
@@ -96,10 +88,7 @@ test('an organisation is created from the form and shown with its values', async
 });
 
 test('an edit sends only what changed, and the history shows it as a diff', async () => {
-  const errors = [];
-  const context = await newContext(browser, 'en');
-  const page = await newPage(context, errors);
-  await signIn(page, server.url, users.mai);
+  const { context, page, errors } = await openSession(browser, server.url);
   await page.goto(`${server.url}/organisations/${org.id}`);
   await page.locator('#record-edit').click();
   await page.locator('#f-acronym').fill('PSOE');
@@ -117,12 +106,8 @@ test('an edit sends only what changed, and the history shows it as a diff', asyn
 
 test('a change saved meanwhile by a second session is shown, and mine is reapplied on top', async () => {
   const errors = [];
-  const mine = await newContext(browser, 'en');
-  const theirs = await newContext(browser, 'en');
-  const a = await newPage(mine, errors);
-  const b = await newPage(theirs, errors);
-  await signIn(a, server.url, users.mai);
-  await signIn(b, server.url, users.lan);
+  const { context: mine, page: a } = await openSession(browser, server.url, { errors });
+  const { context: theirs, page: b } = await openSession(browser, server.url, { user: users.lan, errors });
   await a.goto(`${server.url}/organisations/${org.id}/edit`);
   await a.locator('#f-city').waitFor();
   // Lan changes the city and saves first.
@@ -152,10 +137,7 @@ test('a change saved meanwhile by a second session is shown, and mine is reappli
 });
 
 test('Ctrl-K finds the organisation without its accents and opens it by keyboard', async () => {
-  const errors = [];
-  const context = await newContext(browser, 'en');
-  const page = await newPage(context, errors);
-  await signIn(page, server.url, users.mai);
+  const { context, page, errors } = await openSession(browser, server.url);
   await page.locator('[data-ready="dashboard"]').waitFor();
   await page.keyboard.press('Control+K');
   const input = page.locator('#search-input');
@@ -177,10 +159,7 @@ test('Ctrl-K finds the organisation without its accents and opens it by keyboard
 });
 
 test('a delegation with two stops is added in Vietnamese and its itinerary names the countries', async () => {
-  const errors = [];
-  const context = await newContext(browser, 'vi');
-  const page = await newPage(context, errors);
-  await signIn(page, server.url, users.mai);
+  const { context, page, errors } = await openSession(browser, server.url, { lang: 'vi' });
   await page.goto(server.url + '/delegations/new');
   await page.locator('form#record-form').waitFor();
   await page.locator('#f-title').fill('Đoàn Hội hữu nghị thăm Đức và Pháp');
@@ -232,10 +211,7 @@ test('a delegation with two stops is added in Vietnamese and its itinerary names
 });
 
 test('deleting moves the organisation to the trash, and the trash restores it', async () => {
-  const errors = [];
-  const context = await newContext(browser, 'en');
-  const page = await newPage(context, errors);
-  await signIn(page, server.url, users.mai);
+  const { context, page, errors } = await openSession(browser, server.url);
   // A filtered list in the URL: the organisations of Spain.
   await page.goto(server.url + '/organisations?country=ES');
   await page.locator('[data-ready="list"]').waitFor();
@@ -258,10 +234,7 @@ test('deleting moves the organisation to the trash, and the trash restores it', 
 });
 
 test('the dashboard and an aid project\'s totals in a chosen currency pass axe', async () => {
-  const errors = [];
-  const context = await newContext(browser, 'vi');
-  const page = await newPage(context, errors);
-  await signIn(page, server.url, users.mai);
+  const { context, page, errors } = await openSession(browser, server.url, { lang: 'vi' });
   await page.locator('[data-ready="dashboard"]').waitFor();
   await page.locator('svg.world-map path.country').first().waitFor();
   await page.locator('#dash-recent table[aria-busy="false"]').waitFor();
@@ -278,9 +251,7 @@ test('the dashboard and an aid project\'s totals in a chosen currency pass axe',
 });
 
 test('keyboard alone: sign in, skip to the content, open a record from the list and save an edit', async () => {
-  const errors = [];
-  const context = await newContext(browser, 'en');
-  const page = await newPage(context, errors);
+  const { context, page, errors } = await openSession(browser, server.url, { user: null });
   await page.goto(server.url + '/');
   await page.locator('#login-name').focus();
   await page.keyboard.type(users.lan.name);
